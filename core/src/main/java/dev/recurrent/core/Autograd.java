@@ -1,0 +1,133 @@
+package dev.recurrent.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation over the recorded graph. Iterative: nodes are visited in decreasing
+ * creation order, so a graph of any depth (an unrolled sequence of 100,000 steps) needs no Java stack.
+ */
+public final class Autograd {
+    private Autograd() { }
+
+    /**
+     * Accumulates d(root)/d(leaf), weighted by {@code upstream}, into {@code grad()} of every leaf that
+     * requires it. {@code upstream} may be null only for a single-element root.
+     *
+     * @param retainGraph keep the saved values so backward can run through this graph again
+     * @param createGraph record the backward pass itself, so the gradients can be differentiated again
+     */
+    public static void backward(Tensor root, Tensor upstream, boolean retainGraph, boolean createGraph) {
+        run("backward", root, upstream, retainGraph, createGraph, null);
+    }
+
+    /**
+     * The gradients of {@code output} with respect to {@code inputs} (leaves or intermediate tensors),
+     * without touching any {@code grad()}. An input that {@code output} does not depend on gets zeros.
+     */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, Tensor upstream, boolean retainGraph, boolean createGraph) {
+        Map<Node, Tensor> wanted = new IdentityHashMap<>();
+        for (Tensor in : inputs) {
+            if (in.node == null) {
+                throw new IllegalArgumentException("grad: an input does not require grad (shape " + in.shape()
+                        + "); call requiresGrad(true) on it before computing the output");
+            }
+            wanted.put(in.node, null);
+        }
+        run("grad", output, upstream, retainGraph, createGraph, wanted);
+        List<Tensor> result = new ArrayList<>(inputs.size());
+        for (Tensor in : inputs) {
+            Tensor g = wanted.get(in.node);
+            result.add(g != null ? g : Tensor.zeros(in.backend(), in.dtype(), in.shape()));
+        }
+        return result;
+    }
+
+    /** The gradients of a single-element {@code output}, graph freed afterwards. */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs) {
+        return grad(output, inputs, null, false, false);
+    }
+
+    private static void run(String what, Tensor root, Tensor upstream, boolean retain, boolean create, Map<Node, Tensor> wanted) {
+        if (root.node == null) {
+            throw new IllegalStateException(what + ": the tensor " + root.shape() + " does not require grad: no input of it"
+                    + " requires grad, or it was computed in no-grad mode");
+        }
+        if (upstream == null) {
+            if (root.size() != 1) {
+                throw new IllegalArgumentException(what + ": the output has shape " + root.shape()
+                        + "; a non-scalar output needs an explicit upstream gradient of that shape");
+            }
+            upstream = Tensor.full(root.backend(), root.dtype(), root.shape(), 1.0);
+        } else {
+            ShapeException.require(upstream.shape().equals(root.shape()), what, "the upstream gradient must have the output's shape",
+                    upstream.shape(), root.shape());
+            if (upstream.dtype() != root.dtype() || upstream.backend() != root.backend()) {
+                throw new IllegalArgumentException(what + ": the upstream gradient is " + upstream.dtype() + " on " + upstream.backend().name()
+                        + ", the output is " + root.dtype() + " on " + root.backend().name());
+            }
+        }
+        List<Node> order = reachable(root.node);
+        Map<Node, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root.node, create ? upstream : upstream.detach());
+        try (GradMode.Scope mode = create ? GradMode.on() : GradMode.off()) {
+            for (Node node : order) {
+                Tensor g = grads.remove(node);
+                if (g == null) continue;
+                if (wanted != null && wanted.containsKey(node)) wanted.put(node, g);
+                if (node.isLeaf()) {
+                    if (wanted == null) {
+                        Tensor leaf = node.leaf;
+                        leaf.grad = leaf.grad == null ? g : leaf.grad.add(g);
+                    }
+                    continue;
+                }
+                if (node.freed()) {
+                    throw new IllegalStateException(what + ": the graph through '" + node.op.name() + "' was already freed by an"
+                            + " earlier backward; pass retainGraph=true to the first backward to run through it again");
+                }
+                Tensor[] gi = node.op.vjp(g, node.output, node.inputs);
+                if (gi.length != node.inputs.length) {
+                    throw new IllegalStateException(node.op.name() + ": vjp returned " + gi.length + " gradients for "
+                            + node.inputs.length + " inputs");
+                }
+                for (int i = 0; i < gi.length; i++) {
+                    Node parent = node.parents[i];
+                    if (parent == null || gi[i] == null) continue;
+                    Tensor in = node.inputs[i];
+                    if (!gi[i].shape().equals(in.shape()) || gi[i].dtype() != in.dtype()) {
+                        throw new IllegalStateException(node.op.name() + ": vjp returned a gradient of " + gi[i].shape() + " "
+                                + gi[i].dtype() + " for input " + i + " of " + in.shape() + " " + in.dtype());
+                    }
+                    Tensor prev = grads.get(parent);
+                    grads.put(parent, prev == null ? gi[i] : prev.add(gi[i]));
+                }
+            }
+        } finally {
+            if (!retain) for (Node n : order) n.free();
+        }
+    }
+
+    /** Every node reachable from {@code root}, in decreasing id (reverse topological) order. */
+    private static List<Node> reachable(Node root) {
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> out = new ArrayList<>();
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        stack.push(root);
+        seen.add(root);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            out.add(n);
+            for (Node p : n.parents) {
+                if (p != null && seen.add(p)) stack.push(p);
+            }
+        }
+        out.sort((x, y) -> Long.compare(y.id, x.id));
+        return out;
+    }
+}

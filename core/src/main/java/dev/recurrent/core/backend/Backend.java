@@ -1,0 +1,93 @@
+package dev.recurrent.core.backend;
+
+import dev.recurrent.core.DType;
+import dev.recurrent.core.Shape;
+
+import java.util.List;
+
+/**
+ * The kernel contract. A backend owns memory and computes; it holds no gradient code (every VJP lives in
+ * core and is written with tensor ops, so a new backend inherits every gradient).
+ *
+ * <p>Core validates shapes, dtypes and indices before calling a kernel, so kernels may assume valid
+ * arguments. All storages passed to one call come from this backend and share one dtype unless stated.
+ * Every kernel returns a new storage unless it says it writes in place. Implementations must be safe to
+ * call from several threads at once on different storages.
+ */
+public interface Backend {
+    /** The name used for selection ({@code java}, {@code openblas}, ...). */
+    String name();
+
+    /** One line for reports: name, BLAS vendor and version if any, thread count. */
+    String describe();
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    /** A new storage of {@code size} elements, all {@code value}. */
+    Storage full(DType dtype, int size, double value);
+
+    /** A new storage holding {@code data} converted to {@code dtype}. */
+    Storage fromArray(DType dtype, double[] data);
+
+    /** A new storage holding {@code data} converted to {@code dtype}. */
+    Storage fromArray(DType dtype, float[] data);
+
+    double[] toDoubleArray(Storage s);
+
+    float[] toFloatArray(Storage s);
+
+    /** A copy converted to {@code to} (a plain copy when the dtype is the same). */
+    Storage cast(Storage s, DType to);
+
+    /** In place: overwrites {@code dst} with {@code src} (same size and dtype). */
+    void copyInto(Storage dst, Storage src);
+
+    /** In place: {@code y += alpha * x} (same size and dtype). */
+    void axpy(double alpha, Storage x, Storage y);
+
+    // ---- elementwise ------------------------------------------------------------------------------
+
+    Storage unary(UnaryOp op, Storage x);
+
+    Storage scalar(ScalarOp op, Storage x, double s);
+
+    /** {@code out = a op b} with NumPy broadcasting of {@code aShape} and {@code bShape} to {@code outShape}. */
+    Storage binary(BinaryOp op, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape);
+
+    /** {@code out = cond != 0 ? a : b}, all three broadcast to {@code outShape}. */
+    Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape);
+
+    // ---- reductions and layout --------------------------------------------------------------------
+
+    /** {@code x} viewed as {@code [outer, n, inner]}; reduces the middle axis to {@code [outer, inner]}. */
+    Storage reduce(ReduceOp op, Storage x, int outer, int n, int inner);
+
+    /** Permutes the axes of {@code x} (of {@code shape}): output axis i is input axis {@code perm[i]}. */
+    Storage permute(Storage x, Shape shape, int[] perm);
+
+    /** {@code x} viewed as {@code [outer, n, inner]}; returns {@code x[:, start:start+len, :]}. */
+    Storage slice(Storage x, int outer, int n, int inner, int start, int len);
+
+    /** Concatenates parts viewed as {@code [outer, sizes[i], inner]} along the middle axis. */
+    Storage concat(List<Storage> parts, int outer, int[] sizes, int inner);
+
+    // ---- matrix products --------------------------------------------------------------------------
+
+    /**
+     * {@code batch} products {@code C_i = op(A_i) · op(B_i)}, C_i of {@code [m, n]}, inner dimension
+     * {@code k}. A_i starts at element {@code i * aStride} of {@code a} and is stored {@code [m, k]}, or
+     * {@code [k, m]} when {@code transA}; likewise B_i at {@code i * bStride}, {@code [k, n]} or
+     * {@code [n, k]} when {@code transB}. A stride of 0 reuses one matrix for every product. The result
+     * is {@code [batch, m, n]}, contiguous.
+     */
+    Storage matmul(Storage a, boolean transA, long aStride, Storage b, boolean transB, long bStride,
+                   int batch, int m, int n, int k);
+
+    // ---- rows -------------------------------------------------------------------------------------
+
+    /** {@code table} of {@code [rows, cols]}; returns {@code [ids.length, cols]} with row i = table[ids[i]]. */
+    Storage gatherRows(Storage table, int rows, int cols, int[] ids);
+
+    /** {@code src} of {@code [ids.length, cols]}; returns zeros {@code [rows, cols]} with src row i added to row ids[i]. */
+    Storage scatterAddRows(Storage src, int cols, int[] ids, int rows);
+}

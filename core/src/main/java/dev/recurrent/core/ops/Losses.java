@@ -1,0 +1,42 @@
+package dev.recurrent.core.ops;
+
+import dev.recurrent.core.Shape;
+import dev.recurrent.core.ShapeException;
+import dev.recurrent.core.Tensor;
+
+/** Losses composed from differentiable ops (their gradients follow from the ops' VJPs). */
+public final class Losses {
+    private Losses() { }
+
+    /**
+     * Mean over valid rows of -log softmax(logits)[i, targets[i]]; logits [N, C], targets[N] in [0, C) or
+     * negative to ignore the row. All rows ignored gives 0.
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        Shape s = logits.shape();
+        ShapeException.require(s.rank() == 2, "crossEntropy", "logits must be [N, classes]", s);
+        if (targets.length != s.dim(0)) {
+            throw new ShapeException("crossEntropy: " + s.dim(0) + " rows of logits but " + targets.length + " targets; got logits=" + s);
+        }
+        int classes = s.dim(1), valid = 0;
+        double[] pick = new double[s.size()];
+        for (int i = 0; i < targets.length; i++) {
+            if (targets[i] < 0) continue;
+            if (targets[i] >= classes) {
+                throw new IllegalArgumentException("crossEntropy: target " + targets[i] + " at row " + i + " is out of range for " + classes + " classes");
+            }
+            pick[i * classes + targets[i]] = 1;
+            valid++;
+        }
+        Tensor onehot = Tensor.of(logits.backend(), logits.dtype(), s, pick);
+        return logits.logSoftmax(1).mul(onehot).sum().mul(-1.0 / Math.max(1, valid));
+    }
+
+    /** Mean of (prediction - target)² over all elements. */
+    public static Tensor mse(Tensor prediction, Tensor target) {
+        ShapeException.require(prediction.shape().equals(target.shape()), "mse", "prediction and target must have the same shape",
+                prediction.shape(), target.shape());
+        Tensor d = prediction.sub(target);
+        return d.mul(d).mean();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.recurrent.core.ops;
+
+import dev.recurrent.core.Op;
+import dev.recurrent.core.Shape;
+import dev.recurrent.core.ShapeException;
+import dev.recurrent.core.Tensor;
+import dev.recurrent.core.backend.Backend;
+import dev.recurrent.core.backend.ReduceOp;
+import dev.recurrent.core.backend.Storage;
+
+import java.util.Arrays;
+
+/** y = sum of x over some axes (all when none is given), optionally keeping them as 1s.  VJP: dx = dy broadcast back.  Saves x's shape. */
+public final class Sum implements Op {
+    private final int[] axes;
+    private final boolean keepDims;
+
+    public Sum(int[] axes, boolean keepDims) {
+        this.axes = axes.clone();
+        this.keepDims = keepDims;
+    }
+
+    /** Sorted, distinct, non-negative axes; none means all. */
+    public static int[] normalise(Shape x, int[] axes) {
+        if (axes.length == 0) {
+            int[] all = new int[x.rank()];
+            for (int i = 0; i < all.length; i++) all[i] = i;
+            return all;
+        }
+        int[] a = new int[axes.length];
+        for (int i = 0; i < a.length; i++) a[i] = x.axis(axes[i]);
+        Arrays.sort(a);
+        for (int i = 1; i < a.length; i++) ShapeException.require(a[i] != a[i - 1], "sum", "axes must be distinct, got " + Arrays.toString(axes), x);
+        return a;
+    }
+
+    static Shape kept(Shape x, int[] axes) {
+        Shape k = x;
+        for (int a : axes) k = k.with(a, 1);
+        return k;
+    }
+
+    @Override public String name() { return "sum"; }
+
+    @Override public Shape shape(Shape... in) {
+        int[] a = normalise(in[0], axes);
+        Shape out = kept(in[0], a);
+        if (!keepDims) for (int i = a.length - 1; i >= 0; i--) out = out.without(a[i]);
+        return out;
+    }
+
+    @Override public Storage forward(Backend be, Shape out, Tensor... in) {
+        Shape s = in[0].shape();
+        Storage cur = in[0].storage();
+        int[] a = normalise(s, axes);
+        for (int i = a.length - 1; i >= 0; i--) {
+            Storage next = be.reduce(ReduceOp.SUM, cur, s.outer(a[i]), s.dim(a[i]), s.inner(a[i]));
+            if (cur != in[0].storage()) cur.release();
+            cur = next;
+            s = s.with(a[i], 1);
+        }
+        return cur == in[0].storage() ? be.cast(cur, cur.dtype()) : cur;
+    }
+
+    @Override public Tensor[] vjp(Tensor g, Tensor y, Tensor... in) {
+        Shape k = kept(in[0].shape(), normalise(in[0].shape(), axes));
+        return new Tensor[] {g.reshape(k.dims()).expand(in[0].shape())};
+    }
+}
