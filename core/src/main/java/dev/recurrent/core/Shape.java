@@ -34,10 +34,13 @@ public final class Shape {
     public int[] dims() { return dims.clone(); }
 
     /** Normalises an axis that may be negative; throws a clear error when it is out of range. */
-    public int axis(int axis) {
+    public int axis(int axis) { return axis("shape", axis); }
+
+    /** As {@link #axis(int)}, with the error naming {@code op}. */
+    public int axis(String op, int axis) {
         int a = axis < 0 ? axis + dims.length : axis;
         if (a < 0 || a >= dims.length) {
-            throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + this + " (rank " + dims.length + ")");
+            throw new ShapeException(op + ": axis " + axis + " is out of range for shape " + this + " (rank " + dims.length + ")");
         }
         return a;
     }
@@ -73,7 +76,7 @@ public final class Shape {
 
     /** A copy with a new dimension of {@code value} inserted at {@code axis} (0..rank). */
     public Shape insert(int axis, int value) {
-        if (axis < 0 || axis > dims.length) throw new IllegalArgumentException("axis " + axis + " is out of range for inserting into " + this);
+        if (axis < 0 || axis > dims.length) throw new ShapeException("axis " + axis + " is out of range for inserting into " + this);
         int[] d = new int[dims.length + 1];
         for (int i = 0, j = 0; i < d.length; i++) d[i] = i == axis ? value : dims[j++];
         return new Shape(d);

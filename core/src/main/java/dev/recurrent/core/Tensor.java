@@ -259,7 +259,7 @@ public final class Tensor {
     public Tensor transpose(int a, int b) {
         int[] perm = new int[rank()];
         for (int i = 0; i < perm.length; i++) perm[i] = i;
-        int x = shape.axis(a), y = shape.axis(b);
+        int x = shape.axis("transpose", a), y = shape.axis("transpose", b);
         perm[x] = y;
         perm[y] = x;
         return permute(perm);
@@ -273,11 +273,11 @@ public final class Tensor {
     /** Sums broadcast axes away so the result has {@code target}'s shape: the one place broadcasting is undone. */
     public Tensor sumTo(Shape target) { return Expand.sumTo(this, target); }
 
-    public Tensor slice(int axis, int start, int end) { return apply(new Slice(shape.axis(axis), start, end), this); }
+    public Tensor slice(int axis, int start, int end) { return apply(new Slice(shape.axis("slice", axis), start, end), this); }
 
     /** Splits into {@code n} nearly equal parts along {@code axis} (the last part may be smaller). */
     public Tensor[] chunk(int n, int axis) {
-        int a = shape.axis(axis), d = shape.dim(a);
+        int a = shape.axis("chunk", axis), d = shape.dim(a);
         if (n <= 0) throw new IllegalArgumentException("chunk: the number of chunks must be positive; got " + n);
         int step = (d + n - 1) / n;
         int parts = step == 0 ? 0 : (d + step - 1) / step;
@@ -288,7 +288,7 @@ public final class Tensor {
 
     /** The slices along {@code axis}, with that axis removed. */
     public Tensor[] unbind(int axis) {
-        int a = shape.axis(axis);
+        int a = shape.axis("unbind", axis);
         Tensor[] out = new Tensor[shape.dim(a)];
         Shape each = shape.without(a);
         for (int i = 0; i < out.length; i++) out[i] = slice(a, i, i + 1).reshape(each.dims());
@@ -297,7 +297,7 @@ public final class Tensor {
 
     public static Tensor concat(int axis, Tensor... parts) {
         if (parts.length == 0) throw new IllegalArgumentException("concat: needs at least one tensor");
-        return apply(new Concat(parts[0].shape.axis(axis)), parts);
+        return apply(new Concat(parts[0].shape.axis("concat", axis)), parts);
     }
 
     public static Tensor concat(int axis, List<Tensor> parts) { return concat(axis, parts.toArray(new Tensor[0])); }
@@ -306,7 +306,9 @@ public final class Tensor {
     public static Tensor stack(int axis, Tensor... parts) {
         if (parts.length == 0) throw new IllegalArgumentException("stack: needs at least one tensor");
         Shape s = parts[0].shape;
-        if (axis < 0) axis += s.rank() + 1;
+        int at = axis < 0 ? axis + s.rank() + 1 : axis;
+        if (at < 0 || at > s.rank()) throw new ShapeException("stack: axis " + axis + " is out of range for stacking shape " + s + " (rank " + s.rank() + ")");
+        axis = at;
         Shape one = s.insert(axis, 1);
         Tensor[] r = new Tensor[parts.length];
         for (int i = 0; i < parts.length; i++) {
@@ -326,12 +328,12 @@ public final class Tensor {
     public Tensor mean() { return sum().div(Math.max(1, size())); }
     public Tensor mean(boolean keepDims, int... axes) {
         int n = 1;
-        for (int a : Sum.normalise(shape, axes)) n *= shape.dim(a);
+        for (int a : Sum.normalise("mean", shape, axes)) n *= shape.dim(a);
         return sum(keepDims, axes).div(Math.max(1, n));
     }
     public Tensor mean(int axis) { return mean(false, axis); }
     /** Maximum along {@code axis}; ties share the gradient equally. */
-    public Tensor max(int axis, boolean keepDims) { return apply(new Max(shape.axis(axis), keepDims), this); }
+    public Tensor max(int axis, boolean keepDims) { return apply(new Max(shape.axis("max", axis), keepDims), this); }
     public Tensor max(int axis) { return max(axis, false); }
 
     private int[] allAxes() {
@@ -351,9 +353,9 @@ public final class Tensor {
     /** Rows {@code ids} of this {@code [rows, cols]} table: {@code [ids.length, cols]} (an embedding lookup). */
     public Tensor gatherRows(int[] ids) { return apply(new GatherRows(ids), this); }
 
-    public Tensor softmax(int axis) { return apply(new Softmax(shape.axis(axis)), this); }
+    public Tensor softmax(int axis) { return apply(new Softmax(shape.axis("softmax", axis)), this); }
 
-    public Tensor logSoftmax(int axis) { return apply(new LogSoftmax(shape.axis(axis)), this); }
+    public Tensor logSoftmax(int axis) { return apply(new LogSoftmax(shape.axis("logSoftmax", axis)), this); }
 
     /**
      * Mean cross-entropy of logits {@code [N, C]} against class ids {@code targets[N]}; targets below 0 are

@@ -20,7 +20,7 @@ public final class LogSoftmax implements Op {
     @Override public String name() { return "logSoftmax"; }
 
     @Override public Shape shape(Shape... in) {
-        in[0].axis(axis);
+        in[0].axis(name(), axis);
         return in[0];
     }
 

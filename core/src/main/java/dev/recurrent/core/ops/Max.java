@@ -23,7 +23,7 @@ public final class Max implements Op {
     @Override public String name() { return "max"; }
 
     @Override public Shape shape(Shape... in) {
-        in[0].axis(axis);
+        in[0].axis(name(), axis);
         return keepDims ? in[0].with(axis, 1) : in[0].without(axis);
     }
 

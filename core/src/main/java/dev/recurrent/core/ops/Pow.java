@@ -20,6 +20,8 @@ public final class Pow implements Op {
     @Override public Storage forward(Backend be, Shape out, Tensor... in) { return be.scalar(ScalarOp.POW, in[0].storage(), p); }
 
     @Override public Tensor[] vjp(Tensor g, Tensor y, Tensor... in) {
+        if (p == 0) return new Tensor[] {g.mul(0.0)};       // d/dx x^0 = 0, also at x = 0 (x^-1 * 0 would be NaN there)
+        if (p == 1) return new Tensor[] {g};
         Tensor d = p == 2 ? in[0].mul(2.0) : in[0].pow(p - 1).mul(p);
         return new Tensor[] {g.mul(d)};
     }

@@ -21,7 +21,7 @@ public final class Softmax implements Op {
     @Override public String name() { return "softmax"; }
 
     @Override public Shape shape(Shape... in) {
-        in[0].axis(axis);
+        in[0].axis(name(), axis);
         return in[0];
     }
 

@@ -21,16 +21,19 @@ public final class Sum implements Op {
     }
 
     /** Sorted, distinct, non-negative axes; none means all. */
-    public static int[] normalise(Shape x, int[] axes) {
+    public static int[] normalise(Shape x, int[] axes) { return normalise("sum", x, axes); }
+
+    /** As {@link #normalise(Shape, int[])}, with errors naming {@code op}. */
+    public static int[] normalise(String op, Shape x, int[] axes) {
         if (axes.length == 0) {
             int[] all = new int[x.rank()];
             for (int i = 0; i < all.length; i++) all[i] = i;
             return all;
         }
         int[] a = new int[axes.length];
-        for (int i = 0; i < a.length; i++) a[i] = x.axis(axes[i]);
+        for (int i = 0; i < a.length; i++) a[i] = x.axis(op, axes[i]);
         Arrays.sort(a);
-        for (int i = 1; i < a.length; i++) ShapeException.require(a[i] != a[i - 1], "sum", "axes must be distinct, got " + Arrays.toString(axes), x);
+        for (int i = 1; i < a.length; i++) ShapeException.require(a[i] != a[i - 1], op, "axes must be distinct, got " + Arrays.toString(axes), x);
         return a;
     }
 
