@@ -1,0 +1,341 @@
+package dev.recurrent.backend.blas;
+
+import dev.recurrent.backend.cpu.BufferKernels;
+import dev.recurrent.core.DType;
+import dev.recurrent.core.Shape;
+import dev.recurrent.core.backend.Backend;
+import dev.recurrent.core.backend.BinaryOp;
+import dev.recurrent.core.backend.ReduceOp;
+import dev.recurrent.core.backend.ScalarOp;
+import dev.recurrent.core.backend.Storage;
+import dev.recurrent.core.backend.UnaryOp;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_daxpy;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy;
+
+/**
+ * The {@code openblas} backend: matrix products and axpy through OpenBLAS (JavaCPP), every other kernel
+ * as the pure-Java loops of backend-cpu running over the same off-heap memory (direct buffers), so there
+ * is no copy and no JNI call per element. See {@link OpenBlasStorage} for how memory is freed.
+ *
+ * <p>OpenBLAS threads: {@code -Drnn.blas.threads=N} or {@code RNN_BLAS_THREADS=N}, default the number of
+ * available cores. The count is process-wide (one OpenBLAS per JVM), so the last backend created sets it.
+ */
+public final class OpenBlasBackend implements Backend {
+    public static final String NAME = "openblas";
+
+    /** Products of fewer flops than this run on one OpenBLAS thread (see {@link #matmul}). */
+    public static final String SMALL_GEMM_PROPERTY = "rnn.blas.smallGemmFlops";
+
+    private final int threads;
+    private final long smallGemmFlops;
+
+    /** Loads OpenBLAS and sets its thread count from the configuration (property, environment, core count). */
+    public OpenBlasBackend() { this(NativeBlas.configuredThreads()); }
+
+    /** Loads OpenBLAS and sets its thread count to {@code threads}. */
+    public OpenBlasBackend(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("openblas: thread count must be >= 1; got " + threads);
+        NativeBlas.load();
+        NativeBlas.useThreads(threads);
+        this.threads = threads;
+        this.smallGemmFlops = Long.getLong(SMALL_GEMM_PROPERTY, 40_000_000L);
+    }
+
+    @Override public String name() { return NAME; }
+
+    /** The OpenBLAS version the presets were built from, e.g. {@code OpenBLAS 0.3.28}. */
+    public String blasVersion() { return openblas_nolapack.OPENBLAS_VERSION.trim(); }
+
+    /** The thread count OpenBLAS runs with. */
+    public int threads() { return threads; }
+
+    /** For example {@code openblas (BLAS vendor OpenBLAS, version 0.3.28, 2 threads, linux-x86_64)}. */
+    @Override
+    public String describe() {
+        return NAME + " (BLAS vendor OpenBLAS, version " + blasVersion().replace("OpenBLAS ", "") + ", " + threads
+                + (threads == 1 ? " thread" : " threads") + ", " + Loader.getPlatform() + ")";
+    }
+
+    @Override public String toString() { return describe(); }
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    /** New uninitialised storage (package-private: every caller overwrites every element). */
+    OpenBlasStorage allocate(DType dtype, int size) { return new OpenBlasStorage(this, dtype, size); }
+
+    private OpenBlasStorage own(Storage s) {
+        // Any OpenBlasBackend instance will do: they share one OpenBLAS and one memory model.
+        if (s instanceof OpenBlasStorage o) return o;
+        throw new IllegalArgumentException("openblas: storage " + s + " belongs to backend '"
+                + (s == null ? "none" : s.backend().name()) + "'; move it with tensor.to(backend) first");
+    }
+
+    private OpenBlasStorage.Pin pin(Storage s) { return own(s).pin(); }
+
+    @Override
+    public Storage full(DType dtype, int size, double value) {
+        OpenBlasStorage out = allocate(dtype, size);
+        try (OpenBlasStorage.Pin o = out.pin()) {
+            if (dtype == DType.F32) BufferKernels.fill(o.floats(), size, value);
+            else BufferKernels.fill(o.doubles(), size, value);
+        }
+        return out;
+    }
+
+    @Override
+    public Storage fromArray(DType dtype, double[] data) {
+        OpenBlasStorage out = allocate(dtype, data.length);
+        try (OpenBlasStorage.Pin o = out.pin()) {
+            if (dtype == DType.F32) BufferKernels.fromArray(data, o.floats());
+            else BufferKernels.fromArray(data, o.doubles());
+        }
+        return out;
+    }
+
+    @Override
+    public Storage fromArray(DType dtype, float[] data) {
+        OpenBlasStorage out = allocate(dtype, data.length);
+        try (OpenBlasStorage.Pin o = out.pin()) {
+            if (dtype == DType.F32) BufferKernels.fromArray(data, o.floats());
+            else BufferKernels.fromArray(data, o.doubles());
+        }
+        return out;
+    }
+
+    @Override
+    public double[] toDoubleArray(Storage s) {
+        try (OpenBlasStorage.Pin x = pin(s)) {
+            return s.dtype() == DType.F32 ? BufferKernels.toDoubleArray(x.floats(), s.size())
+                    : BufferKernels.toDoubleArray(x.doubles(), s.size());
+        }
+    }
+
+    @Override
+    public float[] toFloatArray(Storage s) {
+        try (OpenBlasStorage.Pin x = pin(s)) {
+            return s.dtype() == DType.F32 ? BufferKernels.toFloatArray(x.floats(), s.size())
+                    : BufferKernels.toFloatArray(x.doubles(), s.size());
+        }
+    }
+
+    @Override
+    public Storage cast(Storage s, DType to) {
+        try (OpenBlasStorage.Pin x = pin(s)) {
+            int n = s.size();
+            OpenBlasStorage out = allocate(to, n);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                boolean f32 = s.dtype() == DType.F32;
+                if (f32 && to == DType.F32) BufferKernels.copy(x.floats(), o.floats(), n);
+                else if (!f32 && to == DType.F64) BufferKernels.copy(x.doubles(), o.doubles(), n);
+                else if (f32) BufferKernels.convert(x.floats(), o.doubles(), n);
+                else BufferKernels.convert(x.doubles(), o.floats(), n);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void copyInto(Storage dst, Storage src) {
+        try (OpenBlasStorage.Pin d = pin(dst); OpenBlasStorage.Pin s = pin(src)) {
+            if (src.dtype() == DType.F32) BufferKernels.copy(s.floats(), d.floats(), src.size());
+            else BufferKernels.copy(s.doubles(), d.doubles(), src.size());
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, Storage x, Storage y) {
+        try (OpenBlasStorage.Pin px = pin(x); OpenBlasStorage.Pin py = pin(y)) {
+            int n = y.size();
+            if (n == 0) return;
+            if (y.dtype() == DType.F32) cblas_saxpy(n, (float) alpha, px.floatPointer(), 1, py.floatPointer(), 1);
+            else cblas_daxpy(n, alpha, px.doublePointer(), 1, py.doublePointer(), 1);
+        }
+    }
+
+    // ---- matrix products --------------------------------------------------------------------------
+
+    @Override
+    public Storage matmul(Storage a, boolean transA, long aStride, Storage b, boolean transB, long bStride,
+                          int batch, int m, int n, int k) {
+        try (OpenBlasStorage.Pin pa = pin(a); OpenBlasStorage.Pin pb = pin(b)) {
+            long outSize = (long) batch * m * n;
+            if (outSize > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("openblas: matmul result of " + batch + "x" + m + "x" + n + " exceeds 2^31-1 elements");
+            }
+            DType dtype = a.dtype();
+            if (k == 0 || outSize == 0) return full(dtype, (int) outSize, 0);
+            OpenBlasStorage out = allocate(dtype, (int) outSize);
+            // A small product (one recurrent step: 2·32·256·1024 = 17 Mflop) gains little from a second
+            // thread and loses a lot when that thread has to wake up or wait for a busy core, so it runs
+            // on the caller's thread alone; big ones (all time steps at once, weight gradients) use all.
+            NativeBlas.useThreads(2.0 * m * n * k < smallGemmFlops ? 1 : threads);
+            try (OpenBlasStorage.Pin pc = out.pin()) {
+                long mn = (long) m * n;
+                for (int i = 0; i < batch; i++) {
+                    // Stride 0 broadcasts one matrix over the batch.
+                    if (dtype == DType.F32) {
+                        Gemm.f32(pa.floatPointer(), i * aStride, transA, pb.floatPointer(), i * bStride, transB,
+                                pc.floatPointer(), i * mn, m, n, k);
+                    } else {
+                        Gemm.f64(pa.doublePointer(), i * aStride, transA, pb.doublePointer(), i * bStride, transB,
+                                pc.doublePointer(), i * mn, m, n, k);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    // ---- elementwise, reductions, layout: backend-cpu's loops over the direct buffers -------------
+
+    @Override
+    public Storage unary(UnaryOp op, Storage x) {
+        try (OpenBlasStorage.Pin px = pin(x)) {
+            int n = x.size();
+            OpenBlasStorage out = allocate(x.dtype(), n);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (x.dtype() == DType.F32) BufferKernels.unary(op, px.floats(), o.floats(), n);
+                else BufferKernels.unary(op, px.doubles(), o.doubles(), n);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage scalar(ScalarOp op, Storage x, double s) {
+        try (OpenBlasStorage.Pin px = pin(x)) {
+            int n = x.size();
+            OpenBlasStorage out = allocate(x.dtype(), n);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (x.dtype() == DType.F32) BufferKernels.scalar(op, px.floats(), s, o.floats(), n);
+                else BufferKernels.scalar(op, px.doubles(), s, o.doubles(), n);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage binary(BinaryOp op, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape) {
+        try (OpenBlasStorage.Pin pa = pin(a); OpenBlasStorage.Pin pb = pin(b)) {
+            OpenBlasStorage out = allocate(a.dtype(), outShape.size());
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (a.dtype() == DType.F32) BufferKernels.binary(op, pa.floats(), aShape, pb.floats(), bShape, o.floats(), outShape);
+                else BufferKernels.binary(op, pa.doubles(), aShape, pb.doubles(), bShape, o.doubles(), outShape);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape) {
+        try (OpenBlasStorage.Pin pc = pin(cond); OpenBlasStorage.Pin pa = pin(a); OpenBlasStorage.Pin pb = pin(b)) {
+            OpenBlasStorage out = allocate(a.dtype(), outShape.size());
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (a.dtype() == DType.F32) {
+                    BufferKernels.where(pc.floats(), condShape, pa.floats(), aShape, pb.floats(), bShape, o.floats(), outShape);
+                } else {
+                    BufferKernels.where(pc.doubles(), condShape, pa.doubles(), aShape, pb.doubles(), bShape, o.doubles(), outShape);
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage reduce(ReduceOp op, Storage x, int outer, int n, int inner) {
+        try (OpenBlasStorage.Pin px = pin(x)) {
+            OpenBlasStorage out = allocate(x.dtype(), outer * inner);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (x.dtype() == DType.F32) BufferKernels.reduce(op, px.floats(), outer, n, inner, o.floats());
+                else BufferKernels.reduce(op, px.doubles(), outer, n, inner, o.doubles());
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage permute(Storage x, Shape shape, int[] perm) {
+        try (OpenBlasStorage.Pin px = pin(x)) {
+            OpenBlasStorage out = allocate(x.dtype(), shape.size());
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (x.dtype() == DType.F32) BufferKernels.permute(px.floats(), shape, perm, o.floats());
+                else BufferKernels.permute(px.doubles(), shape, perm, o.doubles());
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage slice(Storage x, int outer, int n, int inner, int start, int len) {
+        try (OpenBlasStorage.Pin px = pin(x)) {
+            OpenBlasStorage out = allocate(x.dtype(), outer * len * inner);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (x.dtype() == DType.F32) BufferKernels.slice(px.floats(), outer, n, inner, start, len, o.floats());
+                else BufferKernels.slice(px.doubles(), outer, n, inner, start, len, o.doubles());
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage concat(List<Storage> parts, int outer, int[] sizes, int inner) {
+        OpenBlasStorage.Pin[] pins = new OpenBlasStorage.Pin[parts.size()];
+        try {
+            int total = 0;
+            for (int p = 0; p < pins.length; p++) {
+                pins[p] = pin(parts.get(p));
+                total += sizes[p];
+            }
+            DType dtype = parts.get(0).dtype();
+            OpenBlasStorage out = allocate(dtype, outer * total * inner);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (dtype == DType.F32) {
+                    FloatBuffer[] in = new FloatBuffer[pins.length];
+                    for (int p = 0; p < in.length; p++) in[p] = pins[p].floats();
+                    BufferKernels.concat(in, outer, sizes, inner, o.floats());
+                } else {
+                    DoubleBuffer[] in = new DoubleBuffer[pins.length];
+                    for (int p = 0; p < in.length; p++) in[p] = pins[p].doubles();
+                    BufferKernels.concat(in, outer, sizes, inner, o.doubles());
+                }
+            }
+            return out;
+        } finally {
+            for (OpenBlasStorage.Pin p : pins) if (p != null) p.close();
+        }
+    }
+
+    // ---- rows -------------------------------------------------------------------------------------
+
+    @Override
+    public Storage gatherRows(Storage table, int rows, int cols, int[] ids) {
+        try (OpenBlasStorage.Pin pt = pin(table)) {
+            OpenBlasStorage out = allocate(table.dtype(), ids.length * cols);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (table.dtype() == DType.F32) BufferKernels.gatherRows(pt.floats(), cols, ids, o.floats());
+                else BufferKernels.gatherRows(pt.doubles(), cols, ids, o.doubles());
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage scatterAddRows(Storage src, int cols, int[] ids, int rows) {
+        try (OpenBlasStorage.Pin ps = pin(src)) {
+            OpenBlasStorage out = allocate(src.dtype(), rows * cols);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (src.dtype() == DType.F32) BufferKernels.scatterAddRows(ps.floats(), cols, ids, rows, o.floats());
+                else BufferKernels.scatterAddRows(ps.doubles(), cols, ids, rows, o.doubles());
+            }
+            return out;
+        }
+    }
+}
