@@ -74,11 +74,15 @@ public final class Autograd {
         }
         List<Node> order = reachable(root.node);
         Map<Node, Tensor> grads = new IdentityHashMap<>();
+        // Sums this pass made itself and nobody else has seen: further gradients are added into them in
+        // place (a weight shared by T steps would otherwise allocate T sums). Only when not recording.
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         grads.put(root.node, create ? upstream : upstream.detach());
         try (GradMode.Scope mode = create ? GradMode.on() : GradMode.off()) {
             for (Node node : order) {
                 Tensor g = grads.remove(node);
                 if (g == null) continue;
+                owned.remove(g);
                 if (wanted != null && wanted.containsKey(node)) wanted.put(node, g);
                 if (node.isLeaf()) {
                     if (wanted == null) {
@@ -105,7 +109,15 @@ public final class Autograd {
                                 + gi[i].dtype() + " for input " + i + " of " + in.shape() + " " + in.dtype());
                     }
                     Tensor prev = grads.get(parent);
-                    grads.put(parent, prev == null ? gi[i] : prev.add(gi[i]));
+                    if (prev == null) {
+                        grads.put(parent, gi[i]);
+                    } else if (!create && owned.contains(prev)) {
+                        prev.backend().axpy(1.0, gi[i].storage(), prev.storage());
+                    } else {
+                        Tensor sum = prev.add(gi[i]);
+                        if (!create) owned.add(sum);
+                        grads.put(parent, sum);
+                    }
                 }
             }
         } finally {

@@ -1,6 +1,7 @@
 package dev.recurrent.backend.blas;
 
 import dev.recurrent.backend.cpu.BufferKernels;
+import dev.recurrent.backend.cpu.FusedKernels;
 import dev.recurrent.core.DType;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.backend.Backend;
@@ -334,6 +335,56 @@ public final class OpenBlasBackend implements Backend {
             try (OpenBlasStorage.Pin o = out.pin()) {
                 if (src.dtype() == DType.F32) BufferKernels.scatterAddRows(ps.floats(), cols, ids, rows, o.floats());
                 else BufferKernels.scatterAddRows(ps.doubles(), cols, ids, rows, o.doubles());
+            }
+            return out;
+        }
+    }
+
+    // ---- fused recurrent steps: backend-cpu's single-pass loops over the direct buffers -------------
+
+    @Override
+    public Storage lstmCell(Storage gates, Storage c, int batch, int hidden) {
+        try (OpenBlasStorage.Pin g = pin(gates); OpenBlasStorage.Pin cc = pin(c)) {
+            OpenBlasStorage out = allocate(gates.dtype(), 2 * batch * hidden);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (gates.dtype() == DType.F32) FusedKernels.lstmCell(g.floats(), cc.floats(), o.floats(), batch, hidden);
+                else FusedKernels.lstmCell(g.doubles(), cc.doubles(), o.doubles(), batch, hidden);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage lstmCellBackward(Storage gates, Storage c, Storage grad, int batch, int hidden) {
+        try (OpenBlasStorage.Pin g = pin(gates); OpenBlasStorage.Pin cc = pin(c); OpenBlasStorage.Pin d = pin(grad)) {
+            OpenBlasStorage out = allocate(gates.dtype(), 5 * batch * hidden);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (gates.dtype() == DType.F32) FusedKernels.lstmCellBackward(g.floats(), cc.floats(), d.floats(), o.floats(), batch, hidden);
+                else FusedKernels.lstmCellBackward(g.doubles(), cc.doubles(), d.doubles(), o.doubles(), batch, hidden);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage gruCell(Storage a, Storage b, Storage h, int batch, int hidden) {
+        try (OpenBlasStorage.Pin pa = pin(a); OpenBlasStorage.Pin pb = pin(b); OpenBlasStorage.Pin ph = pin(h)) {
+            OpenBlasStorage out = allocate(a.dtype(), batch * hidden);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (a.dtype() == DType.F32) FusedKernels.gruCell(pa.floats(), pb.floats(), ph.floats(), o.floats(), batch, hidden);
+                else FusedKernels.gruCell(pa.doubles(), pb.doubles(), ph.doubles(), o.doubles(), batch, hidden);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Storage gruCellBackward(Storage a, Storage b, Storage h, Storage grad, int batch, int hidden) {
+        try (OpenBlasStorage.Pin pa = pin(a); OpenBlasStorage.Pin pb = pin(b); OpenBlasStorage.Pin ph = pin(h); OpenBlasStorage.Pin d = pin(grad)) {
+            OpenBlasStorage out = allocate(a.dtype(), 7 * batch * hidden);
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                if (a.dtype() == DType.F32) FusedKernels.gruCellBackward(pa.floats(), pb.floats(), ph.floats(), d.floats(), o.floats(), batch, hidden);
+                else FusedKernels.gruCellBackward(pa.doubles(), pb.doubles(), ph.doubles(), d.doubles(), o.doubles(), batch, hidden);
             }
             return out;
         }

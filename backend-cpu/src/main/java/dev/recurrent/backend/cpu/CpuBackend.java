@@ -243,4 +243,34 @@ public final class CpuBackend implements Backend {
                     + " matrices of " + matrix + " with stride " + stride + " need " + need);
         }
     }
+
+    // ---- fused recurrent steps: one pass over the memory (FusedKernels) ------------------------------
+
+    @Override public Storage lstmCell(Storage gates, Storage c, int batch, int hidden) {
+        CpuStorage g = cpu(gates), cc = cpu(c), out = like(g, 2 * batch * hidden);
+        if (g.dtype() == DType.F32) FusedKernels.lstmCell(g.floats(), cc.floats(), out.floats(), batch, hidden);
+        else FusedKernels.lstmCell(g.doubles(), cc.doubles(), out.doubles(), batch, hidden);
+        return out;
+    }
+
+    @Override public Storage lstmCellBackward(Storage gates, Storage c, Storage grad, int batch, int hidden) {
+        CpuStorage g = cpu(gates), cc = cpu(c), d = cpu(grad), out = like(g, 5 * batch * hidden);
+        if (g.dtype() == DType.F32) FusedKernels.lstmCellBackward(g.floats(), cc.floats(), d.floats(), out.floats(), batch, hidden);
+        else FusedKernels.lstmCellBackward(g.doubles(), cc.doubles(), d.doubles(), out.doubles(), batch, hidden);
+        return out;
+    }
+
+    @Override public Storage gruCell(Storage a, Storage b, Storage h, int batch, int hidden) {
+        CpuStorage ca = cpu(a), cb = cpu(b), ch = cpu(h), out = like(ca, batch * hidden);
+        if (ca.dtype() == DType.F32) FusedKernels.gruCell(ca.floats(), cb.floats(), ch.floats(), out.floats(), batch, hidden);
+        else FusedKernels.gruCell(ca.doubles(), cb.doubles(), ch.doubles(), out.doubles(), batch, hidden);
+        return out;
+    }
+
+    @Override public Storage gruCellBackward(Storage a, Storage b, Storage h, Storage grad, int batch, int hidden) {
+        CpuStorage ca = cpu(a), cb = cpu(b), ch = cpu(h), d = cpu(grad), out = like(ca, 7 * batch * hidden);
+        if (ca.dtype() == DType.F32) FusedKernels.gruCellBackward(ca.floats(), cb.floats(), ch.floats(), d.floats(), out.floats(), batch, hidden);
+        else FusedKernels.gruCellBackward(ca.doubles(), cb.doubles(), ch.doubles(), d.doubles(), out.doubles(), batch, hidden);
+        return out;
+    }
 }

@@ -90,4 +90,40 @@ public interface Backend {
 
     /** {@code src} of {@code [ids.length, cols]}; returns zeros {@code [rows, cols]} with src row i added to row ids[i]. */
     Storage scatterAddRows(Storage src, int cols, int[] ids, int rows);
+
+    // ---- fused recurrent steps (optional: the defaults compose the kernels above) ------------------
+
+    /**
+     * One LSTM step after the gate products. {@code gates:[batch, 4*hidden]} holds the pre-activations of
+     * the blocks i, f, g, o; {@code c:[batch, hidden]}. Returns {@code [batch, 2*hidden]}, row b =
+     * {@code [h' | c']} with {@code c' = σ(f)·c + σ(i)·tanh(g)}, {@code h' = σ(o)·tanh(c')}.
+     */
+    default Storage lstmCell(Storage gates, Storage c, int batch, int hidden) {
+        return FusedDefaults.lstm(this, gates, c, batch, hidden);
+    }
+
+    /**
+     * The backward of {@link #lstmCell}: given {@code grad:[batch, 2*hidden]} = {@code [dh' | dc']}, returns
+     * {@code [batch, 5*hidden]} = {@code [dgates (4*hidden) | dc (hidden)]}. Recomputes the activations.
+     */
+    default Storage lstmCellBackward(Storage gates, Storage c, Storage grad, int batch, int hidden) {
+        return FusedDefaults.lstmBackward(this, gates, c, grad, batch, hidden);
+    }
+
+    /**
+     * One GRU step after the gate products (PyTorch's variant). {@code a:[batch, 3*hidden]} =
+     * {@code x·W_ihᵀ + b_ih}, {@code b:[batch, 3*hidden]} = {@code h·W_hhᵀ + b_hh} (blocks r, z, n),
+     * {@code h:[batch, hidden]}. Returns {@code h' = n + σ(a_z+b_z)·(h - n)}, {@code n = tanh(a_n + σ(a_r+b_r)·b_n)}.
+     */
+    default Storage gruCell(Storage a, Storage b, Storage h, int batch, int hidden) {
+        return FusedDefaults.gru(this, a, b, h, batch, hidden);
+    }
+
+    /**
+     * The backward of {@link #gruCell}: given {@code grad:[batch, hidden]} = dh', returns
+     * {@code [batch, 7*hidden]} = {@code [da (3*hidden) | db (3*hidden) | dh (hidden)]}.
+     */
+    default Storage gruCellBackward(Storage a, Storage b, Storage h, Storage grad, int batch, int hidden) {
+        return FusedDefaults.gruBackward(this, a, b, h, grad, batch, hidden);
+    }
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Side by side, in one run: `rnn bench` (openblas and java backends) against the same training step in
+# PyTorch (bench/compare_pytorch.py, /usr/bin/python3), same threads, F32, alternating one measurement of
+# each per round and taking the median of the rounds' medians. Prints a table with ratios ours/PyTorch.
+#
+#   bench/compare.sh [threads] [rounds] [workloads...]     defaults: 2 threads, 3 rounds, every workload
+#   workloads: w1-lstm w1-gru w1-elman w2-lstm w3-lstm
+#   env: PYTORCH=/usr/bin/python3   JAVA_BACKENDS="openblas java"   REPEAT=9 WARMUP=3
+#        TORCH_OPENBLAS=1  also run PyTorch with the libopenblas that JavaCPP ships LD_PRELOADed (Debian's
+#                          python3-torch otherwise runs on libblas.so.3, the reference BLAS, on this machine)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+threads="${1:-2}"; rounds="${2:-3}"; shift $(( $# > 2 ? 2 : $# )) || true
+workloads=("$@"); [ ${#workloads[@]} -gt 0 ] || workloads=(w1-lstm w1-gru w1-elman w2-lstm w3-lstm)
+py="${PYTORCH:-/usr/bin/python3}"
+backends=(${JAVA_BACKENDS:-openblas java})
+repeat="${REPEAT:-9}"; warmup="${WARMUP:-3}"
+jar="$root/models/target/rnn.jar"
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -o -Dmaven.test.skip=true install -pl core,backend-cpu,backend-blas,models -am)
+blaslib="$root/bench/target/c-sgemm/org/bytedeco/openblas/linux-x86_64"
+
+shape() {   # cell batch steps input hidden
+  case "$1" in
+    w1-lstm) echo "lstm 32 50 128 256";;  w1-gru) echo "gru 32 50 128 256";;  w1-elman) echo "elman 32 50 128 256";;
+    w2-lstm) echo "lstm 64 50 512 512";;  w3-lstm) echo "lstm 1 100 64 128";;
+    *) echo "unknown workload $1" >&2; exit 2;;
+  esac
+}
+ours() {    # backend cell b t i h -> median ms (last line)
+  java -cp "$jar" dev.recurrent.models.cli.BenchCommand --backend "$1" --cell "$2" --batch "$3" --steps "$4" \
+       --input "$5" --hidden "$6" --threads "$threads" --warmup "$warmup" --repeat "$repeat" | tail -1
+}
+torch() {   # cell b t i h -> median ms
+  "$py" "$root/bench/compare_pytorch.py" --cell "$1" --batch "$2" --steps "$3" --input "$4" --hidden "$5" \
+        --threads "$threads" --warmup "$warmup" --repeat "$repeat" | tail -1
+}
+torch_openblas() {
+  LD_LIBRARY_PATH="$blaslib" LD_PRELOAD="$blaslib/libopenblas.so.0" OPENBLAS_NUM_THREADS="$threads" torch "$@"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+if [ -n "${TORCH_OPENBLAS:-}" ] && [ ! -f "$blaslib/libopenblas.so.0" ]; then "$root/bench/c/run.sh" 1 0.1 1 >/dev/null; fi
+cols=("${backends[@]}" pytorch); [ -n "${TORCH_OPENBLAS:-}" ] && cols+=(pytorch+openblas)
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, F32, $rounds rounds x $repeat steps (median of medians)"
+declare -A res
+for w in "${workloads[@]}"; do
+  read -r cell b t i h <<<"$(shape "$w")"
+  declare -A runs=()
+  for ((r = 0; r < rounds; r++)); do
+    for c in "${cols[@]}"; do
+      case "$c" in
+        pytorch) v="$(torch "$cell" "$b" "$t" "$i" "$h")";;
+        pytorch+openblas) v="$(torch_openblas "$cell" "$b" "$t" "$i" "$h")";;
+        *) v="$(ours "$c" "$cell" "$b" "$t" "$i" "$h")";;
+      esac
+      runs[$c]="${runs[$c]:-} $v"
+      echo "  $w round $r $c: $v ms" >&2
+    done
+  done
+  for c in "${cols[@]}"; do res[$w,$c]="$(median ${runs[$c]})"; done
+  unset runs
+done
+header="| workload (B, T, I, H) |"; rule="|---|"
+for c in "${cols[@]}"; do header+=" $c ms |"; rule+="---:|"; done
+for c in "${backends[@]}"; do header+=" $c / pytorch |"; rule+="---:|"; done
+[ -n "${TORCH_OPENBLAS:-}" ] && for c in "${backends[@]}"; do header+=" $c / pytorch+openblas |"; rule+="---:|"; done
+echo "$header"; echo "$rule"
+for w in "${workloads[@]}"; do
+  read -r cell b t i h <<<"$(shape "$w")"
+  line="| ${w%%-*} $cell ($b, $t, $i, $h) |"
+  for c in "${cols[@]}"; do line+=" ${res[$w,$c]} |"; done
+  for c in "${backends[@]}"; do line+=" $(awk -v a="${res[$w,$c]}" -v b="${res[$w,pytorch]}" 'BEGIN{printf "%.2f", a/b}') |"; done
+  if [ -n "${TORCH_OPENBLAS:-}" ]; then
+    for c in "${backends[@]}"; do line+=" $(awk -v a="${res[$w,$c]}" -v b="${res[$w,pytorch+openblas]}" 'BEGIN{printf "%.2f", a/b}') |"; done
+  fi
+  echo "$line"
+done

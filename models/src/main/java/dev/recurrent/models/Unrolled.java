@@ -1,0 +1,17 @@
+package dev.recurrent.models;
+
+import dev.recurrent.core.Tensor;
+
+import java.util.List;
+
+/**
+ * What {@link Unroller#run} returns.
+ *
+ * @param outputs    {@code [T, B, outputSize]}: the cell's output at every step, zero at padded steps
+ * @param finalState the state after the last valid step of each sequence (after t = 0 when reversed)
+ * @param states     the state at each time index t (index = position in the sequence, also when reversed);
+ *                   intermediate tensors of the graph, so {@code Autograd.grad} can give dL/dh_t
+ */
+public record Unrolled<S>(Tensor outputs, S finalState, List<S> states) {
+    public int steps() { return states.size(); }
+}

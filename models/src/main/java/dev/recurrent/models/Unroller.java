@@ -1,0 +1,142 @@
+package dev.recurrent.models;
+
+import dev.recurrent.core.Shape;
+import dev.recurrent.core.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs any {@link Cell} over a time-major sequence {@code [T, B, I]}: a Java loop over steps, each
+ * recording its ops, so backpropagation through time is {@code backward()} on the result.
+ *
+ * <p>Variable lengths ({@code lengths[b]} valid steps of sequence b, no sorting needed): at a step
+ * {@code t >= lengths[b]} row b keeps its previous state ({@code where(mask, next, prev)}) and outputs
+ * zeros, so the final state of each sequence is the one at its own last step and padded steps give no
+ * gradient to anything. Reversed ({@code reverse(true)}), steps run from {@code T-1} down to 0: a
+ * sequence keeps its initial state through its padding and then runs over its valid part reversed,
+ * which is what a bidirectional layer needs. Padding must hold finite numbers (zeros are fine).
+ *
+ * <p>Errors inside a step are re-thrown prefixed with the cell and the step:
+ * {@code LstmCell step t=17: input has 130 features, the cell expects 128}.
+ *
+ * <p>Immutable: each setter returns a new unroller.
+ */
+public final class Unroller<S> {
+    private final Cell<S> cell;
+    private final S initial;
+    private final int[] lengths;
+    private final boolean reverse;
+    private final StepTap<S> tap;
+
+    private Unroller(Cell<S> cell, S initial, int[] lengths, boolean reverse, StepTap<S> tap) {
+        this.cell = cell;
+        this.initial = initial;
+        this.lengths = lengths;
+        this.reverse = reverse;
+        this.tap = tap;
+    }
+
+    public static <S> Unroller<S> of(Cell<S> cell) { return new Unroller<>(cell, null, null, false, null); }
+
+    /** The state before the first step (null: the cell's zero state). */
+    public Unroller<S> initial(S state) { return new Unroller<>(cell, state, lengths, reverse, tap); }
+
+    /** Valid steps per sequence (null: all T). */
+    public Unroller<S> lengths(int[] perSequence) {
+        return new Unroller<>(cell, initial, perSequence == null ? null : perSequence.clone(), reverse, tap);
+    }
+
+    /** Runs from the last step to the first. */
+    public Unroller<S> reverse(boolean on) { return new Unroller<>(cell, initial, lengths, on, tap); }
+
+    /** Called with the state after every step (after masking); its result becomes the state. */
+    public Unroller<S> tap(StepTap<S> t) { return new Unroller<>(cell, initial, lengths, reverse, t); }
+
+    /** Runs the cell over {@code input:[T, B, I]}. */
+    public Unrolled<S> run(Tensor input) {
+        if (input.rank() != 3) {
+            throw new IllegalArgumentException(cell.name() + ": the input must be time-major [T, B, I]; got " + input.shape());
+        }
+        int steps = input.dim(0), batch = input.dim(1);
+        if (steps == 0) throw new IllegalArgumentException(cell.name() + ": the input has no time steps; got " + input.shape());
+        checkLengths(steps, batch);
+        S state = initial != null ? initial : cell.zeroState(batch);
+        checkState(state, batch);
+        Tensor[] xs = input.unbind(0);
+        Tensor[] outputs = new Tensor[steps];
+        List<S> states = new ArrayList<>(Arrays.asList(newArray(steps)));
+        Tensor zero = null;
+        for (int i = 0; i < steps; i++) {
+            int t = reverse ? steps - 1 - i : i;
+            S next;
+            try {
+                next = cell.step(xs[t], state);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(cell.name() + " step t=" + t + ": " + e.getMessage(), e);
+            }
+            Tensor mask = mask(t, batch, input);
+            if (mask != null) next = freeze(mask, next, state);
+            if (tap != null) next = tap.apply(t, next);
+            state = next;
+            states.set(t, state);
+            Tensor y = cell.output(state);
+            if (mask != null) {
+                if (zero == null) zero = Tensor.scalar(y.backend(), y.dtype(), 0.0);
+                y = Tensor.where(mask, y, zero);
+            }
+            outputs[t] = y;
+        }
+        return new Unrolled<>(Tensor.stack(0, outputs), state, List.copyOf(states));
+    }
+
+    /** Rows still running at step t as a {@code [B, 1]} 0/1 mask, or null when every row is. */
+    private Tensor mask(int t, int batch, Tensor like) {
+        if (lengths == null) return null;
+        double[] m = new double[batch];
+        boolean all = true;
+        for (int b = 0; b < batch; b++) {
+            m[b] = t < lengths[b] ? 1 : 0;
+            all &= m[b] == 1;
+        }
+        return all ? null : Tensor.of(like.backend(), like.dtype(), Shape.of(batch, 1), m);
+    }
+
+    /** The next state where the mask is 1, the previous one where it is 0. */
+    private S freeze(Tensor mask, S next, S prev) {
+        List<Tensor> n = cell.unpack(next), p = cell.unpack(prev);
+        List<Tensor> out = new ArrayList<>(n.size());
+        for (int k = 0; k < n.size(); k++) out.add(Tensor.where(mask, n.get(k), p.get(k)));
+        return cell.pack(out);
+    }
+
+    private void checkLengths(int steps, int batch) {
+        if (lengths == null) return;
+        if (lengths.length != batch) {
+            throw new IllegalArgumentException(cell.name() + ": " + lengths.length + " lengths for a batch of " + batch);
+        }
+        for (int b = 0; b < batch; b++) {
+            if (lengths[b] < 0 || lengths[b] > steps) {
+                throw new IllegalArgumentException(cell.name() + ": lengths[" + b + "] = " + lengths[b] + " is outside 0.." + steps
+                        + " (the input has " + steps + " steps)");
+            }
+        }
+    }
+
+    private void checkState(S state, int batch) {
+        List<Tensor> parts = cell.unpack(state);
+        List<String> names = cell.stateNames();
+        for (int k = 0; k < parts.size(); k++) {
+            Tensor s = parts.get(k);
+            if (s.rank() != 2 || s.dim(0) != batch) {
+                String name = k < names.size() ? names.get(k) : "#" + k;
+                throw new IllegalArgumentException(cell.name() + ": the initial state " + name + " has shape " + s.shape()
+                        + "; expected [" + batch + ", width] for a batch of " + batch);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private S[] newArray(int n) { return (S[]) new Object[n]; }
+}

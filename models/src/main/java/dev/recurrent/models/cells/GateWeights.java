@@ -1,0 +1,62 @@
+package dev.recurrent.models.cells;
+
+import dev.recurrent.core.Tensor;
+import dev.recurrent.models.Options;
+import dev.recurrent.models.Parameter;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The fused gate weights of an Elman, LSTM or GRU cell, in PyTorch's layout: {@code weight_ih:[G*H, I]},
+ * {@code weight_hh:[G*H, H]}, {@code bias_ih:[G*H]}, {@code bias_hh:[G*H]} (no biases when
+ * {@code Options.bias()} is false), gate blocks stacked by rows. One product per operand per step,
+ * {@code x·W_ihᵀ} and {@code h·W_hhᵀ} ({@code [B, G*H]}), with the transpose passed to the kernel as a
+ * flag; the cell then splits the result into its gates with {@code chunk(G, 1)}.
+ *
+ * <p>Created (and drawn from the random generator) in PyTorch's order: weight_ih, weight_hh, bias_ih, bias_hh.
+ */
+public final class GateWeights {
+    private final Parameter wIh, wHh, bIh, bHh;
+    private final Map<String, Parameter> params;
+
+    public GateWeights(int gates, int inputSize, int hiddenSize, Options o, Random random) {
+        if (inputSize <= 0 || hiddenSize <= 0) {
+            throw new IllegalArgumentException("cell sizes must be positive; got input " + inputSize + ", hidden " + hiddenSize);
+        }
+        int rows = gates * hiddenSize;
+        wIh = Parameter.create(o.inputInitOr(hiddenSize), o, random, rows, inputSize);
+        wHh = Parameter.create(o.recurrentInitOr(hiddenSize), o, random, rows, hiddenSize);
+        bIh = o.bias() ? Parameter.create(o.biasInitOr(hiddenSize), o, random, rows) : null;
+        bHh = o.bias() ? Parameter.create(o.biasInitOr(hiddenSize), o, random, rows) : null;
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        m.put("weight_ih", wIh);
+        m.put("weight_hh", wHh);
+        if (bIh != null) {
+            m.put("bias_ih", bIh);
+            m.put("bias_hh", bHh);
+        }
+        params = Collections.unmodifiableMap(m);
+    }
+
+    /** {@code x·W_ihᵀ + b_ih}: {@code [B, I] -> [B, G*H]}. */
+    public Tensor input(Tensor x) {
+        Tensor a = Tensor.matmul(x, false, wIh.value(), true);
+        return bIh == null ? a : a.add(bIh.value());
+    }
+
+    /** {@code h·W_hhᵀ + b_hh}: {@code [B, H] -> [B, G*H]}. */
+    public Tensor hidden(Tensor h) {
+        Tensor a = Tensor.matmul(h, false, wHh.value(), true);
+        return bHh == null ? a : a.add(bHh.value());
+    }
+
+    /** weight_ih, weight_hh, bias_ih, bias_hh (PyTorch's RNNCell/LSTMCell/GRUCell names). */
+    public Map<String, Parameter> parameters() { return params; }
+
+    Parameter biasIh() { return bIh; }
+
+    Parameter biasHh() { return bHh; }
+}

@@ -1,0 +1,199 @@
+package dev.recurrent.models.cli;
+
+import dev.recurrent.core.DType;
+import dev.recurrent.core.MemoryScope;
+import dev.recurrent.core.Shape;
+import dev.recurrent.core.Tensor;
+import dev.recurrent.core.backend.Backend;
+import dev.recurrent.models.Activation;
+import dev.recurrent.models.Options;
+import dev.recurrent.models.Parameter;
+import dev.recurrent.models.layers.CellFactory;
+import dev.recurrent.models.layers.Recurrent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code rnn bench}: times training steps of one recurrent layer. A step is a forward pass over the whole
+ * sequence through {@link Recurrent}, loss = the sum of every output, and backward to every parameter (no
+ * optimizer update), inside a {@link MemoryScope} so off-heap memory is freed at the end of each step.
+ * GFLOP/s counts the products only: 3 x 2·T·B·(I+H)·G·H (forward, and the two products of backward).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Times training steps (forward over the sequence, loss = sum of outputs, backward) of one recurrent layer; the last line printed is the median in ms.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    /** Runs {@code rnn bench} on its own ({@code java -cp rnn.jar dev.recurrent.models.cli.BenchCommand ...}). */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
+        System.exit(Main.execute(new picocli.CommandLine(new BenchCommand()), out, err, args));
+    }
+
+    @Option(names = "--cell", paramLabel = "C", defaultValue = "lstm", description = "elman, lstm or gru (default: ${DEFAULT-VALUE}).")
+    String cell;
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+    @Option(names = "--steps", paramLabel = "T", defaultValue = "50", description = "Sequence length (default: ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--input", paramLabel = "I", defaultValue = "128", description = "Input features (default: ${DEFAULT-VALUE}).")
+    int input;
+    @Option(names = "--hidden", paramLabel = "H", defaultValue = "256", description = "Hidden size (default: ${DEFAULT-VALUE}).")
+    int hidden;
+    @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: -Drnn.backend, RNN_BACKEND, else the best available).")
+    String backend;
+    @Option(names = "--dtype", paramLabel = "F32|F64", defaultValue = "F32", description = "Element type (default: ${DEFAULT-VALUE}).")
+    String dtype;
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the backend's products (sets -Drnn.blas.threads and -Drnn.java.threads before the backend is created).")
+    Integer threads;
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "15", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    int repeat;
+    @Option(names = "--json", description = "Print one JSON object (then the median on its own last line).")
+    boolean json;
+
+    @Override public Integer call() {
+        if (threads != null) {
+            Choices.positive("--threads", threads);
+            System.setProperty("rnn.blas.threads", String.valueOf(threads));
+            System.setProperty("rnn.java.threads", String.valueOf(threads));
+        }
+        for (int[] v : new int[][] {{batch}, {steps}, {input}, {hidden}, {warmup + 1}, {repeat}}) Choices.positive("sizes", v[0]);
+        int gates = switch (cell.toLowerCase(Locale.ROOT)) {
+            case "elman", "rnn" -> 1;
+            case "lstm" -> 4;
+            case "gru" -> 3;
+            default -> throw new IllegalArgumentException("--cell: expected elman, lstm or gru; got " + cell);
+        };
+        DType dt;
+        try {
+            dt = DType.valueOf(dtype.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dtype: expected F32 or F64; got " + dtype);
+        }
+        Backend be = Choices.backend(backend);
+        Options o = Options.defaults().withBackend(be).withDtype(dt);
+        Recurrent<?> layer = build(gates, o);
+        xCache = Tensor.uniform(be, dt, Shape.of(steps, batch, input), -1, 1, new Random(7));
+        PrintWriter out = spec.commandLine().getOut();
+
+        for (int i = 0; i < warmup; i++) step(layer);
+        double[] ms = new double[repeat];
+        long heapPeak = 0;
+        for (int i = 0; i < repeat; i++) {
+            resetPeaks();
+            long t0 = System.nanoTime();
+            step(layer);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            heapPeak = Math.max(heapPeak, heapPeakBytes());
+        }
+        Arrays.sort(ms);
+        double median = repeat % 2 == 1 ? ms[repeat / 2] : (ms[repeat / 2 - 1] + ms[repeat / 2]) / 2;
+        double flops = 3.0 * 2 * steps * batch * (double) (input + hidden) * gates * hidden;
+        double gflops = flops / (median * 1e6);
+        long peakStep = peakNativeBytes(be, layer);
+        String name = cell.toLowerCase(Locale.ROOT);
+        if (json) {
+            out.printf(Locale.ROOT, "{\"cell\":\"%s\",\"batch\":%d,\"steps\":%d,\"input\":%d,\"hidden\":%d,\"dtype\":\"%s\","
+                            + "\"backend\":\"%s\",\"describe\":\"%s\",\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"gflops\":%.2f,"
+                            + "\"peak_step_bytes\":%d,\"heap_peak_bytes\":%d,\"repeat\":%d,\"warmup\":%d}%n",
+                    name, batch, steps, input, hidden, dt, be.name(), be.describe().replace("\"", "'"), median, ms[0], ms[repeat - 1],
+                    gflops, peakStep, heapPeak, repeat, warmup);
+        } else {
+            out.println("bench " + name + " B=" + batch + " T=" + steps + " I=" + input + " H=" + hidden + " " + dt + " on " + be.describe());
+            out.printf(Locale.ROOT, "training step: median %.2f ms, min %.2f ms, max %.2f ms over %d steps (%d warm-up)%n",
+                    median, ms[0], ms[repeat - 1], repeat, warmup);
+            out.printf(Locale.ROOT, "%.2f GFLOP/s (3 x 2·T·B·(I+H)·G·H = %.3g flops per step)%n", gflops, flops);
+            if (peakStep >= 0) out.printf(Locale.ROOT, "peak memory of a step: %.1f MiB off-heap (live storages)%n", peakStep / 1048576.0);
+            out.printf(Locale.ROOT, "peak heap during timed steps: %.1f MiB%n", heapPeak / 1048576.0);
+            out.printf(Locale.ROOT, "%.3f%n", median);
+        }
+        if (json) out.printf(Locale.ROOT, "%.3f%n", median);
+        out.flush();
+        return 0;
+    }
+
+    private Recurrent<?> build(int gates, Options o) {
+        CellFactory<?> f = switch (gates) {
+            case 1 -> CellFactory.elman(hidden, Activation.TANH, o);
+            case 4 -> CellFactory.lstm(hidden, o);
+            default -> CellFactory.gru(hidden, o);
+        };
+        return Recurrent.builder(f).inputSize(input).seed(1).build();
+    }
+
+    private Tensor xCache;
+
+    /** One training step: forward, loss = sum of outputs, backward; every storage made inside is freed at the end. */
+    private void step(Recurrent<?> layer) {
+        for (Parameter p : layer.parameters().values()) p.value().zeroGrad();
+        try (MemoryScope scope = MemoryScope.open()) {
+            Tensor loss = layer.forward(xCache).output().sum();
+            loss.backward();
+            for (Parameter p : layer.parameters().values()) p.value().zeroGrad();
+        }
+    }
+
+    /** Peak bytes of live native storage during one step, from the backend's counters when it has them (-1 otherwise). */
+    private long peakNativeBytes(Backend be, Recurrent<?> layer) {
+        try {
+            Class<?> c = Class.forName("org.bytedeco.javacpp.Pointer");
+            if (!be.name().equals("openblas")) return -1;
+            long base = (long) c.getMethod("totalBytes").invoke(null);
+            PeakSampler s = new PeakSampler(c);
+            s.start();
+            step(layer);
+            s.done = true;
+            s.join();
+            return Math.max(0, s.peak - base);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Polls JavaCPP's live-byte counter (the step's peak, within the polling interval). */
+    private static final class PeakSampler extends Thread {
+        final Class<?> pointer;
+        volatile boolean done;
+        volatile long peak;
+
+        PeakSampler(Class<?> pointer) { this.pointer = pointer; setDaemon(true); }
+
+        @Override public void run() {
+            try {
+                var m = pointer.getMethod("totalBytes");
+                while (!done) {
+                    peak = Math.max(peak, (long) m.invoke(null));
+                    Thread.onSpinWait();
+                }
+            } catch (ReflectiveOperationException e) {
+                peak = -1;
+            }
+        }
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    }
+
+    private static long heapPeakBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
+        return sum;
+    }
+}
