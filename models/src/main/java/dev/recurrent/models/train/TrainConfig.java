@@ -52,6 +52,9 @@ public final class TrainConfig {
     private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
     /** The main job's defaults. */
+    /** Tasks whose target at step t is the input at t+1: a bidirectional model would read the answer. */
+    static final java.util.Set<String> NEXT_STEP_TASKS = java.util.Set.of("text", "hello", "sine");
+
     public TrainConfig() { }
 
     /** Checks every setting, failing with one line naming the setting, what was given and what is expected. */
@@ -73,6 +76,10 @@ public final class TrainConfig {
         if (task.equals("adding") && seqLen < 2) throw bad("seq-len", seqLen, "at least 2 for the adding problem");
         Tbptt t = parsedTbptt();
         if (bidirectional && !t.isFull()) throw new IllegalArgumentException("--tbptt " + tbptt + " needs a unidirectional model (drop --bidirectional)");
+        if (bidirectional && NEXT_STEP_TASKS.contains(task)) {
+            throw new IllegalArgumentException("--bidirectional cannot be used with --task " + task + ": the target at each step is the next"
+                    + " input, which the backward direction would see (use adding, copy or sine1)");
+        }
         parsedSchedule();
         return this;
     }

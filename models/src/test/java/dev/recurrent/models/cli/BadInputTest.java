@@ -70,6 +70,7 @@ class BadInputTest {
                 bad("tbptt 0", "must be positive", "--tbptt", "0,5"),
                 bad("dropout 1", "--dropout: expected a number in [0, 1)", "--dropout", "1"),
                 bad("bidirectional with tbptt", "needs a unidirectional model", "--bidirectional", "--tbptt", "4,4"),
+                bad("bidirectional next-character task", "the backward direction would see", "--bidirectional", "--task", "text"),
                 bad("--text for another task", "--text FILE is the text of --task text; got --task hello", "--task", "hello", "--text", textFile.toString()),
                 bad("--out is a run already", "already holds", "--out", run.toString()),
                 bad("--out is a file", "is a file", "--out", textFile.toString()),
