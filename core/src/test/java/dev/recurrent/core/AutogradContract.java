@@ -304,6 +304,17 @@ public abstract class AutogradContract extends ContractBase {
         Expect.isTrue(String.valueOf(e.getMessage()).contains("buggyScaledCube"), "assertPasses should carry the report: " + e.getMessage());
     }
 
+    /** The element the report calls worst is the one with the largest error, not the first mismatch found. */
+    @Example
+    public void gradCheckNamesTheWorstElement() {
+        // buggy db = 3ab instead of 3ab²: with a = 1 the error is 3b(b - 1): 6 at [0], 2.25 at [1], 18 at [4]
+        RefArray a = vec(1, 1, 1, 1, 1), b = vec(2, 1.5, 1, 1, 3);
+        var report = GradCheck.of("buggyScaledCube", in -> Tensor.apply(new UserOps.ScaledCube(true), in.get(0), in.get(1)).sum())
+                .seed(7L).on(backend(), f64(a), f64(b));
+        String m = report.message();
+        Expect.isTrue(m.contains("worst: input 1 [5], element [4]"), "the worst element is [4] (error 18): " + m);
+    }
+
     private static boolean hasNumber(String text, double value, double tol) {
         Matcher m = Pattern.compile("-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?").matcher(text);
         while (m.find()) {

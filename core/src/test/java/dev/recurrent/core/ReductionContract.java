@@ -96,6 +96,40 @@ public abstract class ReductionContract extends ContractBase {
         Expect.close("max tie gradient", RefArray.of(new int[] {2, 3}, 0, 0.5, 0.5, 0.5, 0, 0.5), x.grad(), DType.F64);
     }
 
+    /** A -inf logit (a masked-out class) must not poison the loss: -inf * 0 would be NaN. */
+    @Example
+    public void crossEntropyWithMinusInfinityLogits() {
+        double inf = Double.NEGATIVE_INFINITY;
+        Tensor logits = f64(RefArray.of(new int[] {3, 2}, 0, inf, 1, 2, 5, inf)).requiresGrad(true);
+        Tensor loss = logits.crossEntropy(new int[] {0, 1, -1});
+        double row1 = -(2 - Math.log(Math.exp(1) + Math.exp(2)));     // row 0 contributes -log(1) = 0
+        Expect.close("cross-entropy with -inf logits", row1 / 2, loss.item(), 1e-12, 1e-12);
+        loss.backward();
+        double p1 = Math.exp(1) / (Math.exp(1) + Math.exp(2));     // softmax - onehot: [p1, p2 - 1] = [p1, -p1], halved by the mean
+        Expect.close("its gradient", RefArray.of(new int[] {3, 2}, 0, 0, p1 / 2, -p1 / 2, 0, 0), logits.grad(), DType.F64);
+    }
+
+    /** Every target ignored: the loss is 0 and still backpropagates (zeros). */
+    @Example
+    public void crossEntropyWithEveryTargetIgnored() {
+        Tensor logits = f64(RefArray.of(new int[] {2, 2}, 1, 2, 3, 4)).requiresGrad(true);
+        Tensor loss = logits.crossEntropy(new int[] {-1, -1});
+        Expect.close("loss", 0, loss.item(), 0, 0);
+        loss.backward();
+        Expect.close("gradient", RefArray.of(new int[] {2, 2}, 0, 0, 0, 0), logits.grad(), DType.F64);
+    }
+
+    /** Op classes used directly (as a user op would) accept negative axes like the Tensor methods do. */
+    @Example
+    public void opClassesAcceptNegativeAxes() {
+        RefArray r = RefArray.of(new int[] {2, 3}, 1, -2, 3, 0.5, 4, -1);
+        Tensor x = f64(r);
+        Expect.bitwiseEqual("Softmax(-1)", x.softmax(1), Tensor.apply(new dev.recurrent.core.ops.Softmax(-1), x));
+        Expect.bitwiseEqual("LogSoftmax(-1)", x.logSoftmax(1), Tensor.apply(new dev.recurrent.core.ops.LogSoftmax(-1), x));
+        Expect.bitwiseEqual("Max(-1)", x.max(1), Tensor.apply(new dev.recurrent.core.ops.Max(-1, false), x));
+        Expect.illegalArgument("Slice(-1, ..)", () -> Tensor.apply(new dev.recurrent.core.ops.Slice(-1, 0, 1), x), "slice", "[2, 3]");
+    }
+
     @Property(tries = 40, seed = SEED)
     public void softmax(@ForAll("arraysWithAxes") RefArray x, @ForAll("seeds") long seed) { softmaxFamily(false, x, seed); }
 

@@ -11,7 +11,7 @@ public final class Report {
     private final double eps, rtol, atol;
     private final long seed;
     private final List<String> problems = new ArrayList<>();
-    private double worstRatio, worstRelative;
+    private double worstRatio, worstRelative, worstMismatch;
     private String worst = "";
     private String directional = "";
     private int mismatches;
@@ -44,7 +44,8 @@ public final class Report {
         double ratio = note(analytic, numeric);
         if (diff > tol) {
             mismatches++;
-            if (ratio >= worstRatio || worst.isEmpty()) {
+            if (ratio >= worstMismatch) {
+                worstMismatch = ratio;
                 worst = "input " + input + " " + shape + ", element " + index(shape, element)
                         + (output >= 0 ? ", output element " + output : "")
                         + ": analytic " + analytic + ", numeric " + numeric + " (|diff| " + diff + " > tolerance " + tol + ")";

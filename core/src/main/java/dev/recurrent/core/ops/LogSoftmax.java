@@ -26,6 +26,7 @@ public final class LogSoftmax implements Op {
 
     @Override public Storage forward(Backend be, Shape out, Tensor... in) {
         Shape s = in[0].shape();
+        int axis = s.axis(name(), this.axis);
         Storage sh = Softmax.shifted(be, in[0].storage(), s, axis);
         Storage e = be.unary(UnaryOp.EXP, sh);
         Storage sum = be.reduce(ReduceOp.SUM, e, s.outer(axis), s.dim(axis), s.inner(axis));

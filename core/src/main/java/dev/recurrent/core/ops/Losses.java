@@ -18,18 +18,21 @@ public final class Losses {
         if (targets.length != s.dim(0)) {
             throw new ShapeException("crossEntropy: " + s.dim(0) + " rows of logits but " + targets.length + " targets; got logits=" + s);
         }
-        int classes = s.dim(1), valid = 0;
-        double[] pick = new double[s.size()];
+        int classes = s.dim(1);
+        int[] picks = new int[targets.length];
+        int valid = 0;
         for (int i = 0; i < targets.length; i++) {
             if (targets[i] < 0) continue;
             if (targets[i] >= classes) {
                 throw new IllegalArgumentException("crossEntropy: target " + targets[i] + " at row " + i + " is out of range for " + classes + " classes");
             }
-            pick[i * classes + targets[i]] = 1;
-            valid++;
+            picks[valid++] = i * classes + targets[i];
         }
-        Tensor onehot = Tensor.of(logits.backend(), logits.dtype(), s, pick);
-        return logits.logSoftmax(1).mul(onehot).sum().mul(-1.0 / Math.max(1, valid));
+        if (valid == 0) return logits.slice(0, 0, 0).sum();      // 0, still in the graph (a zero gradient)
+        // Gather the target entries rather than multiply by a one-hot mask: a -inf logit elsewhere would
+        // give -inf * 0 = NaN.
+        Tensor picked = logits.logSoftmax(1).reshape(s.size(), 1).gatherRows(java.util.Arrays.copyOf(picks, valid));
+        return picked.sum().mul(-1.0 / valid);
     }
 
     /** Mean of (prediction - target)² over all elements. */

@@ -29,6 +29,7 @@ public final class Max implements Op {
 
     @Override public Storage forward(Backend be, Shape out, Tensor... in) {
         Shape s = in[0].shape();
+        int axis = s.axis(name(), this.axis);
         return be.reduce(ReduceOp.MAX, in[0].storage(), s.outer(axis), s.dim(axis), s.inner(axis));
     }
 

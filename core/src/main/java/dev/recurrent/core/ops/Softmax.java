@@ -26,7 +26,9 @@ public final class Softmax implements Op {
     }
 
     @Override public Storage forward(Backend be, Shape out, Tensor... in) {
-        Shape s = in[0].shape(), k = s.with(axis, 1);
+        Shape s = in[0].shape();
+        int axis = s.axis(name(), this.axis);
+        Shape k = s.with(axis, 1);
         Storage e = shiftedExp(be, in[0].storage(), s, axis);
         Storage sum = be.reduce(ReduceOp.SUM, e, s.outer(axis), s.dim(axis), s.inner(axis));
         Storage y = be.binary(BinaryOp.DIV, e, s, sum, k, s);
