@@ -18,6 +18,7 @@ public final class CpuStorage implements Storage {
     private final int size;
     private final FloatBuffer floats;     // exactly one of floats / doubles is set, by dtype
     private final DoubleBuffer doubles;
+    private volatile boolean released;    // nothing to free on the heap, but use after release() fails as it does off-heap
 
     private CpuStorage(CpuBackend backend, DType dtype, int size, FloatBuffer floats, DoubleBuffer doubles) {
         this.backend = backend;
@@ -41,14 +42,28 @@ public final class CpuStorage implements Storage {
 
     @Override public Backend backend() { return backend; }
 
+    /** Marks the storage dead: the heap array stays for the GC, but any later use fails, as on an off-heap backend. */
+    @Override public void release() { released = true; }
+
+    @Override public boolean released() { return released; }
+
+    private void checkLive() {
+        if (released) {
+            throw new IllegalStateException("java backend: this " + dtype + " storage of " + size + " elements was released"
+                    + " (its MemoryScope closed); keep it with scope.keep(tensor) or use it inside the scope");
+        }
+    }
+
     /** The F32 elements (absolute indexing only; position and limit are not to be moved). */
     FloatBuffer floats() {
+        checkLive();
         if (floats == null) throw new IllegalStateException("java backend: storage is " + dtype + ", not F32");
         return floats;
     }
 
     /** The F64 elements (absolute indexing only; position and limit are not to be moved). */
     DoubleBuffer doubles() {
+        checkLive();
         if (doubles == null) throw new IllegalStateException("java backend: storage is " + dtype + ", not F64");
         return doubles;
     }
