@@ -85,15 +85,17 @@ public final class Autograd {
                 owned.remove(g);
                 if (wanted != null && wanted.containsKey(node)) wanted.put(node, g);
                 if (node.isLeaf()) {
-                    if (wanted == null) {
-                        Tensor leaf = node.leaf;
-                        leaf.grad = leaf.grad == null ? g : leaf.grad.add(g);
-                    }
+                    if (wanted == null) accumulate(node.leaf, g, create);
                     continue;
                 }
                 if (node.freed()) {
                     throw new IllegalStateException(what + ": the graph through '" + node.op.name() + "' was already freed by an"
                             + " earlier backward; pass retainGraph=true to the first backward to run through it again");
+                }
+                if (!create && node.op instanceof WindowVjp window && node.parents[0] != null
+                        && window.windowOffset(node.inputs[0].shape()) >= 0) {
+                    addIntoWindow(grads, owned, node, window.windowOffset(node.inputs[0].shape()), g);
+                    continue;
                 }
                 Tensor[] gi = node.op.vjp(g, node.output, node.inputs);
                 if (gi.length != node.inputs.length) {
@@ -122,6 +124,42 @@ public final class Autograd {
             }
         } finally {
             if (!retain) for (Node n : order) n.free();
+        }
+    }
+
+    /** Adds {@code g} into the contiguous window at {@code offset} of the gradient of the node's input 0, in place. */
+    private static void addIntoWindow(Map<Node, Tensor> grads, Set<Tensor> owned, Node node, int offset, Tensor g) {
+        Tensor in = node.inputs[0];
+        Tensor acc = grads.get(node.parents[0]);
+        if (acc == null || !owned.contains(acc)) {
+            Tensor fresh = Tensor.zeros(in.backend(), in.dtype(), in.shape());
+            if (acc != null) fresh.backend().axpy(1.0, acc.storage(), fresh.storage());
+            owned.add(fresh);
+            grads.put(node.parents[0], fresh);
+            acc = fresh;
+        }
+        acc.backend().addInto(acc.storage(), offset, g.storage());
+    }
+
+    /**
+     * Adds {@code g} into a leaf's gradient. Without createGraph the gradient is storage the leaf owns:
+     * allocated outside any MemoryScope (so it outlives the scope of the backward that made it, and gradients
+     * accumulate over several scopes), then added into in place, and released by {@link Tensor#zeroGrad()}.
+     * With createGraph it is a recorded tensor, so it can be differentiated again. Locked per leaf: one model
+     * may be backpropagated from several threads at once.
+     */
+    private static void accumulate(Tensor leaf, Tensor g, boolean create) {
+        synchronized (leaf) {
+            Tensor prev = leaf.grad;
+            if (create || (prev != null && !leaf.ownsGrad)) {
+                leaf.grad = prev == null ? g : prev.add(g);
+                leaf.ownsGrad = false;
+            } else if (prev == null) {
+                leaf.grad = Tensor.ownedCopy(g);
+                leaf.ownsGrad = true;
+            } else {
+                prev.backend().axpy(1.0, g.storage(), prev.storage());
+            }
         }
     }
 

@@ -22,6 +22,7 @@ public final class Tensor {
     private final Shape shape;
     Node node;                  // null when no gradient flows through this tensor
     Tensor grad;
+    boolean ownsGrad;           // grad's storage belongs to this leaf (untracked by any MemoryScope)
 
     Tensor(Storage data, Shape shape) {
         if (data.size() != shape.size()) {
@@ -151,7 +152,21 @@ public final class Tensor {
     /** The accumulated gradient of a leaf, or null before any backward reached it. */
     public Tensor grad() { return grad; }
 
-    public void zeroGrad() { grad = null; }
+    /**
+     * Forgets the gradient. A gradient that backward accumulated into storage of the leaf's own is released
+     * now (off-heap memory comes back at once), so a tensor obtained from {@link #grad()} before must not be
+     * used after: copy it first if it is needed.
+     */
+    public void zeroGrad() {
+        synchronized (this) {
+            if (grad != null && ownsGrad) grad.storage().release();
+            grad = null;
+            ownsGrad = false;
+        }
+    }
+
+    /** A copy of {@code t}'s values in new storage that no MemoryScope tracks (a leaf's own gradient). */
+    static Tensor ownedCopy(Tensor t) { return new Tensor(t.backend().cast(t.data, t.dtype()), t.shape); }
 
     /** The same values, cut from the graph. Shares storage. */
     public Tensor detach() { return new Tensor(data, shape); }

@@ -304,6 +304,38 @@ public abstract class AutogradContract extends ContractBase {
         Expect.isTrue(String.valueOf(e.getMessage()).contains("buggyScaledCube"), "assertPasses should carry the report: " + e.getMessage());
     }
 
+    /** A leaf's gradient outlives the scope of the backward that made it, and accumulates over scopes. */
+    @Example
+    public void leafGradientsOutliveTheirMemoryScopeAndAccumulate() {
+        Tensor w = f64(vec(0.5, -2, 3)).requiresGrad(true);
+        for (int i = 0; i < 3; i++) {
+            try (MemoryScope scope = MemoryScope.open()) {
+                w.mul(w).sum().backward();                        // adds 2w each time
+            }
+        }
+        Expect.close("grad after three scopes", vec(3, -12, 18), w.grad(), DType.F64);
+        Tensor old = w.grad();
+        w.zeroGrad();
+        Expect.isTrue(w.grad() == null, "zeroGrad clears the gradient");
+        Expect.illegalState("a gradient read after zeroGrad released it", old::toDoubleArray, "released");
+    }
+
+    /** Two threads backpropagating into one shared leaf lose no update. */
+    @Example
+    public void concurrentBackwardIntoASharedLeafLosesNothing() throws Exception {
+        Tensor w = f64(vec(1, 2)).requiresGrad(true);
+        int perThread = 2000;
+        Runnable work = () -> {
+            for (int i = 0; i < perThread; i++) w.mul(1.0).sum().backward();
+        };
+        Thread a = new Thread(work), b = new Thread(work);
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        Expect.close("grad after 2 x " + perThread + " backward passes", vec(2 * perThread, 2 * perThread), w.grad(), DType.F64);
+    }
+
     /** The element the report calls worst is the one with the largest error, not the first mismatch found. */
     @Example
     public void gradCheckNamesTheWorstElement() {

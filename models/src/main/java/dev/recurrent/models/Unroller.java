@@ -64,7 +64,16 @@ public final class Unroller<S> {
         checkLengths(steps, batch);
         S state = initial != null ? initial : cell.zeroState(batch);
         checkState(state, batch);
-        Tensor[] xs = input.unbind(0);
+        // The input's share of the gates for every step in one [T·B, I] product when the cell allows it;
+        // each step then takes its B rows (a contiguous slice, whose gradient autograd adds in place).
+        ProjectedCell<S> projected = cell instanceof ProjectedCell<S> pc && input.dim(2) == cell.inputSize() ? pc : null;
+        Tensor[] xs = new Tensor[steps];
+        if (projected != null) {
+            Tensor p = projected.projectInputs(input.reshape(steps * batch, input.dim(2)));
+            for (int t = 0; t < steps; t++) xs[t] = p.slice(0, t * batch, (t + 1) * batch);
+        } else {
+            xs = input.unbind(0);
+        }
         Tensor[] outputs = new Tensor[steps];
         List<S> states = new ArrayList<>(Arrays.asList(newArray(steps)));
         Tensor zero = null;
@@ -72,7 +81,7 @@ public final class Unroller<S> {
             int t = reverse ? steps - 1 - i : i;
             S next;
             try {
-                next = cell.step(xs[t], state);
+                next = projected != null ? projected.stepProjected(xs[t], state) : cell.step(xs[t], state);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(cell.name() + " step t=" + t + ": " + e.getMessage(), e);
             }

@@ -161,6 +161,16 @@ public final class OpenBlasBackend implements Backend {
         }
     }
 
+    @Override
+    public void addInto(Storage y, int offset, Storage x) {
+        try (OpenBlasStorage.Pin px = pin(x); OpenBlasStorage.Pin py = pin(y)) {
+            int n = x.size();
+            if (n == 0) return;
+            if (y.dtype() == DType.F32) cblas_saxpy(n, 1f, px.floatPointer(), 1, py.floatPointer().getPointer(offset), 1);
+            else cblas_daxpy(n, 1d, px.doublePointer(), 1, py.doublePointer().getPointer(offset), 1);
+        }
+    }
+
     // ---- matrix products --------------------------------------------------------------------------
 
     @Override

@@ -93,6 +93,18 @@ public final class CpuBackend implements Backend {
         else BufferKernels.copy(s.doubles(), d.doubles(), d.size());
     }
 
+    @Override public void addInto(Storage y, int offset, Storage x) {
+        CpuStorage cy = cpu(y), cx = sameDtype(cy, cpu(x), "addInto");
+        int n = cx.size();
+        if (cy.dtype() == DType.F32) {
+            java.nio.FloatBuffer a = cx.floats(), b = cy.floats();
+            for (int i = 0; i < n; i++) b.put(offset + i, b.get(offset + i) + a.get(i));
+        } else {
+            java.nio.DoubleBuffer a = cx.doubles(), b = cy.doubles();
+            for (int i = 0; i < n; i++) b.put(offset + i, b.get(offset + i) + a.get(i));
+        }
+    }
+
     @Override public void axpy(double alpha, Storage x, Storage y) {
         CpuStorage cy = cpu(y), cx = sameSize(cy, sameDtype(cy, cpu(x), "axpy"), "axpy");
         if (cy.dtype() == DType.F32) BufferKernels.axpy(alpha, cx.floats(), cy.floats(), cy.size());

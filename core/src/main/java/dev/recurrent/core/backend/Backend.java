@@ -45,6 +45,24 @@ public interface Backend {
     /** In place: {@code y += alpha * x} (same size and dtype). */
     void axpy(double alpha, Storage x, Storage y);
 
+    /**
+     * In place: {@code y[offset + i] += x[i]} for every element of {@code x} (a contiguous window of
+     * {@code y}; same dtype). Used to accumulate the gradient of a contiguous slice (a time step of a
+     * sequence) without padding it to the whole. The default rebuilds {@code y} with the kernels above;
+     * a backend should override it with a loop over the window.
+     */
+    default void addInto(Storage y, int offset, Storage x) {
+        int n = y.size(), len = x.size();
+        Shape w = Shape.of(len);
+        Storage window = slice(y, 1, n, 1, offset, len);
+        Storage sum = binary(BinaryOp.ADD, window, w, x, w, w);
+        window.release();
+        Storage head = slice(y, 1, n, 1, 0, offset), tail = slice(y, 1, n, 1, offset + len, n - offset - len);
+        Storage whole = concat(List.of(head, sum, tail), 1, new int[] {offset, len, n - offset - len}, 1);
+        copyInto(y, whole);
+        for (Storage s : new Storage[] {head, sum, tail, whole}) s.release();
+    }
+
     // ---- elementwise ------------------------------------------------------------------------------
 
     Storage unary(UnaryOp op, Storage x);

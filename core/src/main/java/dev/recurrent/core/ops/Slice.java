@@ -1,6 +1,6 @@
 package dev.recurrent.core.ops;
 
-import dev.recurrent.core.Op;
+import dev.recurrent.core.WindowVjp;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.ShapeException;
 import dev.recurrent.core.Tensor;
@@ -11,7 +11,7 @@ import dev.recurrent.core.backend.Storage;
  * y = x[..., start:end, ...] along one axis.  VJP: dx = dy padded with zeros back to x's shape (a concat).
  * Saves nothing but x's shape.
  */
-public final class Slice implements Op {
+public final class Slice implements WindowVjp {
     private final int axis, start, end;
 
     public Slice(int axis, int start, int end) {
@@ -22,9 +22,12 @@ public final class Slice implements Op {
 
     @Override public String name() { return "slice"; }
 
+    /** The window is contiguous when every axis before the sliced one has size 1 (a time step of [T, B, I]). */
+    @Override public int windowOffset(Shape x) { return x.outer(axis) == 1 ? start * x.inner(axis) : -1; }
+
     @Override public Shape shape(Shape... in) {
         Shape x = in[0];
-        ShapeException.require(axis < x.rank() && 0 <= start && start <= end && end <= x.dim(axis), "slice",
+        ShapeException.require(axis >= 0 && axis < x.rank() && 0 <= start && start <= end && end <= x.dim(axis), "slice",
                 "range [" + start + ", " + end + ") must lie inside axis " + axis, x);
         return x.with(axis, end - start);
     }

@@ -4,6 +4,7 @@ import dev.recurrent.core.Tensor;
 import dev.recurrent.models.Activation;
 import dev.recurrent.models.Options;
 import dev.recurrent.models.Parameter;
+import dev.recurrent.models.ProjectedCell;
 import dev.recurrent.models.SimpleCell;
 import dev.recurrent.models.StepChecks;
 
@@ -16,7 +17,7 @@ import java.util.Random;
  * Shapes: {@code x:[B, I]}, {@code h:[B, H]} -> {@code h':[B, H]}; {@code weight_ih:[H, I]},
  * {@code weight_hh:[H, H]}, {@code bias_ih, bias_hh:[H]} (one gate, G = 1).
  */
-public final class ElmanCell implements SimpleCell {
+public final class ElmanCell implements SimpleCell, ProjectedCell<Tensor> {
     private final int inputSize, hiddenSize;
     private final Activation activation;
     private final GateWeights w;
@@ -40,6 +41,14 @@ public final class ElmanCell implements SimpleCell {
     @Override public Tensor step(Tensor x, Tensor h) {
         StepChecks.state("h", h, StepChecks.input(x, inputSize), hiddenSize);
         return activation.apply(w.input(x).add(w.hidden(h)));
+    }
+
+    /** {@code x·W_ihᵀ + b_ih + b_hh}: both biases enter on the input side, once per sequence. */
+    @Override public Tensor projectInputs(Tensor x) { return w.inputsWithBiases(x); }
+
+    @Override public Tensor stepProjected(Tensor xp, Tensor h) {
+        StepChecks.state("h", h, xp.dim(0), hiddenSize);
+        return activation.apply(xp.add(w.hiddenProduct(h)));
     }
 
     public Activation activation() { return activation; }

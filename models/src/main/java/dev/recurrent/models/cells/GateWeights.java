@@ -47,6 +47,23 @@ public final class GateWeights {
         return bIh == null ? a : a.add(bIh.value());
     }
 
+    /** {@code x·W_ihᵀ + b_ih} for many rows at once ({@code [N, I] -> [N, G*H]}): the same as {@link #input}. */
+    public Tensor inputs(Tensor x) { return input(x); }
+
+    /**
+     * {@code x·W_ihᵀ + (b_ih + b_hh)} ({@code [N, I] -> [N, G*H]}): both biases folded into the input side,
+     * for cells where they are only ever added together (Elman, LSTM; not GRU's n gate). With
+     * {@link #hiddenProduct} it sums to {@code input(x) + hidden(h)}, with one bias add per sequence
+     * instead of one per step.
+     */
+    public Tensor inputsWithBiases(Tensor x) {
+        Tensor a = Tensor.matmul(x, false, wIh.value(), true);
+        return bIh == null ? a : a.add(bIh.value().add(bHh.value()));
+    }
+
+    /** {@code h·W_hhᵀ} without the bias ({@code [B, H] -> [B, G*H]}; see {@link #inputsWithBiases}). */
+    public Tensor hiddenProduct(Tensor h) { return Tensor.matmul(h, false, wHh.value(), true); }
+
     /** {@code h·W_hhᵀ + b_hh}: {@code [B, H] -> [B, G*H]}. */
     public Tensor hidden(Tensor h) {
         Tensor a = Tensor.matmul(h, false, wHh.value(), true);

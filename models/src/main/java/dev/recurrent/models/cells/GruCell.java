@@ -4,6 +4,7 @@ import dev.recurrent.core.Tensor;
 import dev.recurrent.core.ops.GruPointwise;
 import dev.recurrent.models.Options;
 import dev.recurrent.models.Parameter;
+import dev.recurrent.models.ProjectedCell;
 import dev.recurrent.models.SimpleCell;
 import dev.recurrent.models.StepChecks;
 
@@ -22,7 +23,7 @@ import java.util.Random;
  * Shapes: {@code x:[B, I]}, {@code h:[B, H]}; {@code weight_ih:[3H, I]}, {@code weight_hh:[3H, H]},
  * {@code bias_ih, bias_hh:[3H]}.
  */
-public final class GruCell implements SimpleCell {
+public final class GruCell implements SimpleCell, ProjectedCell<Tensor> {
     private final int inputSize, hiddenSize;
     private final GateWeights w;
 
@@ -37,8 +38,15 @@ public final class GruCell implements SimpleCell {
 
     @Override public Tensor step(Tensor x, Tensor h) {
         StepChecks.state("h", h, StepChecks.input(x, inputSize), hiddenSize);
+        return stepProjected(w.input(x), h);
+    }
+
+    @Override public Tensor projectInputs(Tensor x) { return w.inputs(x); }
+
+    @Override public Tensor stepProjected(Tensor xp, Tensor h) {
+        StepChecks.state("h", h, xp.dim(0), hiddenSize);
         // One fused node for the elementwise part (the backend's gruCell kernel); referenceStep is the same math op by op.
-        return Tensor.apply(new GruPointwise(), w.input(x), w.hidden(h), h);
+        return Tensor.apply(new GruPointwise(), xp, w.hidden(h), h);
     }
 
     /** The step written op by op, as in the class comment: the reference the fused {@link #step} is tested against. */

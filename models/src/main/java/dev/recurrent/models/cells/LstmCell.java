@@ -4,7 +4,7 @@ import dev.recurrent.core.GradMode;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
 import dev.recurrent.core.ops.LstmPointwise;
-import dev.recurrent.models.Cell;
+import dev.recurrent.models.ProjectedCell;
 import dev.recurrent.models.Options;
 import dev.recurrent.models.Parameter;
 import dev.recurrent.models.StepChecks;
@@ -27,7 +27,7 @@ import java.util.Random;
  * of {@code bias_ih} starts at that value and that of {@code bias_hh} at 0 (Gers et al. 2000; Jozefowicz
  * et al. 2015 recommend 1).
  */
-public final class LstmCell implements Cell<LstmState> {
+public final class LstmCell implements ProjectedCell<LstmState> {
     private final int inputSize, hiddenSize;
     private final GateWeights w;
 
@@ -56,8 +56,17 @@ public final class LstmCell implements Cell<LstmState> {
         int batch = StepChecks.input(x, inputSize);
         StepChecks.state("h", s.h(), batch, hiddenSize);
         StepChecks.state("c", s.c(), batch, hiddenSize);
+        return stepProjected(projectInputs(x), s);
+    }
+
+    /** {@code x·W_ihᵀ + b_ih + b_hh}: both biases enter on the input side, once per sequence. */
+    @Override public Tensor projectInputs(Tensor x) { return w.inputsWithBiases(x); }
+
+    @Override public LstmState stepProjected(Tensor xp, LstmState s) {
+        StepChecks.state("h", s.h(), xp.dim(0), hiddenSize);
+        StepChecks.state("c", s.c(), xp.dim(0), hiddenSize);
         // One fused node for the elementwise part (the backend's lstmCell kernel); referenceStep is the same math op by op.
-        Tensor hc = Tensor.apply(new LstmPointwise(), w.input(x).add(w.hidden(s.h())), s.c());
+        Tensor hc = Tensor.apply(new LstmPointwise(), xp.add(w.hiddenProduct(s.h())), s.c());
         return new LstmState(hc.slice(1, 0, hiddenSize), hc.slice(1, hiddenSize, 2 * hiddenSize));
     }
 

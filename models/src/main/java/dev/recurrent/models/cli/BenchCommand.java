@@ -70,7 +70,12 @@ public final class BenchCommand implements Callable<Integer> {
             System.setProperty("rnn.blas.threads", String.valueOf(threads));
             System.setProperty("rnn.java.threads", String.valueOf(threads));
         }
-        for (int[] v : new int[][] {{batch}, {steps}, {input}, {hidden}, {warmup + 1}, {repeat}}) Choices.positive("sizes", v[0]);
+        Choices.positive("--batch", batch);
+        Choices.positive("--steps", steps);
+        Choices.positive("--input", input);
+        Choices.positive("--hidden", hidden);
+        Choices.positive("--repeat", repeat);
+        if (warmup < 0) throw new IllegalArgumentException("--warmup: expected 0 or more; got " + warmup);
         int gates = switch (cell.toLowerCase(Locale.ROOT)) {
             case "elman", "rnn" -> 1;
             case "lstm" -> 4;

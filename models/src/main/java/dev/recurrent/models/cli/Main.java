@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "rnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Recurrent neural networks in Java: train, sample, check gradients, run PyTorch-compatible layers.",
-        subcommands = {TrainCommand.class, SampleCommand.class, GradcheckCommand.class, LayerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SampleCommand.class, GradcheckCommand.class, LayerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,48 @@
+package dev.recurrent.models.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code rnn bench} on tiny sizes: the report, the last line (the median in ms), JSON, and bad input. */
+class BenchCommandTest {
+    private static String[] run(int expectedStatus, String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int status = Main.execute(new CommandLine(new BenchCommand()), new PrintWriter(out), new PrintWriter(err), args);
+        assertEquals(expectedStatus, status, out + "\n" + err);
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void printsTheReportAndEndsWithTheMedian() {
+        for (String cell : new String[] {"lstm", "gru", "elman"}) {
+            String out = run(0, "--cell", cell, "--batch", "2", "--steps", "3", "--input", "4", "--hidden", "5",
+                    "--backend", "java", "--warmup", "1", "--repeat", "3")[0];
+            assertTrue(out.contains("GFLOP/s") && out.contains("java (pure Java kernels"), out);
+            String[] lines = out.strip().split("\n");
+            assertTrue(Double.parseDouble(lines[lines.length - 1]) > 0, out);
+        }
+    }
+
+    @Test
+    void jsonThenTheMedian() {
+        String out = run(0, "--cell", "lstm", "--batch", "1", "--steps", "2", "--input", "3", "--hidden", "2", "--json",
+                "--backend", "java", "--dtype", "F64", "--warmup", "0", "--repeat", "1")[0];
+        String[] lines = out.strip().split("\n");
+        assertTrue(lines[0].startsWith("{\"cell\":\"lstm\"") && lines[0].contains("\"median_ms\""), out);
+        assertTrue(Double.parseDouble(lines[lines.length - 1]) > 0, out);
+    }
+
+    @Test
+    void badInputIsOneLineAndStatus2() {
+        String err = run(2, "--cell", "jordan", "--backend", "java")[1];
+        assertTrue(err.contains("--cell"), err);
+        err = run(2, "--steps", "0", "--backend", "java")[1];
+        assertTrue(err.contains("--steps"), err);
+    }
+}
