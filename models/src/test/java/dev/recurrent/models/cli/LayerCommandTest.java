@@ -5,8 +5,12 @@ import dev.recurrent.core.backend.Backends;
 import dev.recurrent.core.io.Safetensors;
 import dev.recurrent.core.io.SafetensorsFile;
 import dev.recurrent.models.conformance.Conformance;
+import dev.recurrent.core.backend.Backend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,6 +54,30 @@ class LayerCommandTest {
             assertTrue(problems.isEmpty(), String.join("; ", problems));
             assertEquals(want.metadata(), got.metadata());
         }
+    }
+
+    /** Every conformance case × every backend that can be created here (java, openblas, ...). */
+    static Stream<Arguments> everyCaseOnEveryBackend() {
+        List<Backend> backends = Conformance.backends();
+        assertFalse(backends.isEmpty(), "no backend can be created");
+        return backends.stream().flatMap(b -> Conformance.cases().stream()
+                .map(c -> Arguments.of(c.getFileName().toString().replace(".safetensors", ""), b.name())));
+    }
+
+    @ParameterizedTest(name = "{0} --backend {1}")
+    @MethodSource("everyCaseOnEveryBackend")
+    void layerMatchesPyTorchOnEveryCaseAndBackend(String name, String backend) throws IOException {
+        Path c = caseNamed(name), out = dir.resolve(name + "." + backend + ".out.safetensors");
+        Run r = rnn("layer", c.toString(), "-o", out.toString(), "--backend", backend);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("wrote "), r.out());
+        assertTrue(Files.exists(out), "wrote " + out);
+        SafetensorsFile got = Safetensors.read(out), want = Safetensors.read(Conformance.expected(c));
+        assertFalse(want.tensors().isEmpty(), "expected tensors for " + name);
+        // output, h_n, c_n and every grad.* of the expected file, within the README's tolerances (F64 1e-7/1e-9, F32 2e-3/2e-4)
+        List<String> problems = Conformance.compare(want.tensors(), got.tensors());
+        assertTrue(problems.isEmpty(), name + " on " + backend + ": " + String.join("; ", problems));
+        assertEquals(want.metadata(), got.metadata());
     }
 
     @Test
