@@ -35,7 +35,9 @@ torch() {   # cell b t i h -> median ms
         --threads "$threads" --warmup "$warmup" --repeat "$repeat" | tail -1
 }
 torch_openblas() {
-  LD_LIBRARY_PATH="$blaslib" LD_PRELOAD="$blaslib/libopenblas.so.0" OPENBLAS_NUM_THREADS="$threads" torch "$@"
+  # One BLAS thread: PyTorch already parallelises with its OpenMP threads; giving OpenBLAS threads too
+  # oversubscribes the cores (measured: W1 LSTM 1050 ms that way, 85-115 ms this way, as on the machine).
+  LD_LIBRARY_PATH="$blaslib" LD_PRELOAD="$blaslib/libopenblas.so.0" OPENBLAS_NUM_THREADS=1 torch "$@"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
