@@ -4,7 +4,7 @@ import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -67,15 +67,16 @@ public final class Unroller<S> {
         // The input's share of the gates for every step in one [T·B, I] product when the cell allows it;
         // each step then takes its B rows (a contiguous slice, whose gradient autograd adds in place).
         ProjectedCell<S> projected = cell instanceof ProjectedCell<S> pc && input.dim(2) == cell.inputSize() ? pc : null;
-        Tensor[] xs = new Tensor[steps];
+        Tensor[] xs;
         if (projected != null) {
             Tensor p = projected.projectInputs(input.reshape(steps * batch, input.dim(2)));
+            xs = new Tensor[steps];
             for (int t = 0; t < steps; t++) xs[t] = p.slice(0, t * batch, (t + 1) * batch);
         } else {
             xs = input.unbind(0);
         }
         Tensor[] outputs = new Tensor[steps];
-        List<S> states = new ArrayList<>(Arrays.asList(newArray(steps)));
+        List<S> states = new ArrayList<>(Collections.nCopies(steps, null));
         Tensor zero = null;
         for (int i = 0; i < steps; i++) {
             int t = reverse ? steps - 1 - i : i;
@@ -145,7 +146,4 @@ public final class Unroller<S> {
             }
         }
     }
-
-    @SuppressWarnings("unchecked")
-    private S[] newArray(int n) { return (S[]) new Object[n]; }
 }

@@ -41,14 +41,11 @@ public final class GateWeights {
         params = Collections.unmodifiableMap(m);
     }
 
-    /** {@code x·W_ihᵀ + b_ih}: {@code [B, I] -> [B, G*H]}. */
+    /** {@code x·W_ihᵀ + b_ih}: {@code [N, I] -> [N, G*H]}, one step's batch or every step's rows at once. */
     public Tensor input(Tensor x) {
         Tensor a = Tensor.matmul(x, false, wIh.value(), true);
         return bIh == null ? a : a.add(bIh.value());
     }
-
-    /** {@code x·W_ihᵀ + b_ih} for many rows at once ({@code [N, I] -> [N, G*H]}): the same as {@link #input}. */
-    public Tensor inputs(Tensor x) { return input(x); }
 
     /**
      * {@code x·W_ihᵀ + (b_ih + b_hh)} ({@code [N, I] -> [N, G*H]}): both biases folded into the input side,

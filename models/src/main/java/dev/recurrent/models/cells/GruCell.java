@@ -37,11 +37,11 @@ public final class GruCell implements SimpleCell, ProjectedCell<Tensor> {
     }
 
     @Override public Tensor step(Tensor x, Tensor h) {
-        StepChecks.state("h", h, StepChecks.input(x, inputSize), hiddenSize);
-        return stepProjected(w.input(x), h);
+        StepChecks.input(x, inputSize);
+        return stepProjected(w.input(x), h);                      // checks the state
     }
 
-    @Override public Tensor projectInputs(Tensor x) { return w.inputs(x); }
+    @Override public Tensor projectInputs(Tensor x) { return w.input(x); }
 
     @Override public Tensor stepProjected(Tensor xp, Tensor h) {
         StepChecks.state("h", h, xp.dim(0), hiddenSize);

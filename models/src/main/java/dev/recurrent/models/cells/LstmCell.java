@@ -53,10 +53,8 @@ public final class LstmCell implements ProjectedCell<LstmState> {
     }
 
     @Override public LstmState step(Tensor x, LstmState s) {
-        int batch = StepChecks.input(x, inputSize);
-        StepChecks.state("h", s.h(), batch, hiddenSize);
-        StepChecks.state("c", s.c(), batch, hiddenSize);
-        return stepProjected(projectInputs(x), s);
+        StepChecks.input(x, inputSize);
+        return stepProjected(projectInputs(x), s);                // checks the state
     }
 
     /** {@code x·W_ihᵀ + b_ih + b_hh}: both biases enter on the input side, once per sequence. */
