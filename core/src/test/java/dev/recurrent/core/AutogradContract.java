@@ -336,6 +336,15 @@ public abstract class AutogradContract extends ContractBase {
         Expect.close("grad after 2 x " + perThread + " backward passes", vec(2 * perThread, 2 * perThread), w.grad(), DType.F64);
     }
 
+    /** A gradient that passes through float32 is linear only to float32 precision: linearity(rtol) says so. */
+    @Example
+    public void gradCheckLinearityToleranceFollowsThePrecisionOfTheGradient() {
+        RefArray x = vec(0.3, -1.7, 2.9, 0.01, 5.5, -0.2);
+        var f32 = GradCheck.of("cast", in -> in.get(0).to(DType.F32)).eps(1e-3).rtol(1e-3).atol(1e-4);
+        Expect.isTrue(!f32.on(backend(), f64(x)).passed(), "float32 rounding breaks the default float64 linearity check");
+        f32.linearity(1e-6).on(backend(), f64(x)).assertPasses();
+    }
+
     /** The element the report calls worst is the one with the largest error, not the first mismatch found. */
     @Example
     public void gradCheckNamesTheWorstElement() {
