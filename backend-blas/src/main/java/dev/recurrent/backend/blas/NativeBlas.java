@@ -1,6 +1,7 @@
 package dev.recurrent.backend.blas;
 
 import dev.recurrent.core.backend.BackendUnavailableException;
+import dev.recurrent.core.backend.ThreadCount;
 
 /**
  * Loads OpenBLAS (JavaCPP's {@code openblas_nolapack} presets: the BLAS symbols of the bundled
@@ -69,20 +70,5 @@ final class NativeBlas {
     }
 
     /** The thread count asked for by {@code -Drnn.blas.threads} or {@code RNN_BLAS_THREADS}, else the core count. */
-    static int configuredThreads() {
-        String source = THREADS_PROPERTY;
-        String value = System.getProperty(THREADS_PROPERTY);
-        if (value == null || value.isBlank()) {
-            source = THREADS_ENVIRONMENT;
-            value = System.getenv(THREADS_ENVIRONMENT);
-        }
-        if (value == null || value.isBlank()) return Runtime.getRuntime().availableProcessors();
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("openblas: " + source + " must be a positive whole number of threads; got '" + value + "'");
-    }
+    static int configuredThreads() { return ThreadCount.configured("openblas", THREADS_PROPERTY, THREADS_ENVIRONMENT); }
 }

@@ -1,5 +1,7 @@
 package dev.recurrent.backend.cpu;
 
+import dev.recurrent.core.backend.ThreadCount;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +31,7 @@ final class Parallel {
     }
 
     /** Threads from {@code -Drnn.java.threads}, else the number of available processors. */
-    static int threadsFromProperty() {
-        String v = System.getProperty(THREADS_PROPERTY);
-        if (v == null || v.isBlank()) return Runtime.getRuntime().availableProcessors();
-        try {
-            int t = Integer.parseInt(v.trim());
-            if (t >= 1) return t;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be a whole number >= 1; got '" + v + "'");
-    }
+    static int threadsFromProperty() { return ThreadCount.configured("java backend", THREADS_PROPERTY, null); }
 
     int threads() { return threads; }
 
