@@ -23,7 +23,7 @@ public final class Autograd {
      * @param createGraph record the backward pass itself, so the gradients can be differentiated again
      */
     public static void backward(Tensor root, Tensor upstream, boolean retainGraph, boolean createGraph) {
-        run("backward", root, upstream, retainGraph, createGraph, null);
+        run("backward", root, upstream, retainGraph, createGraph, null, false);
     }
 
     /**
@@ -39,10 +39,31 @@ public final class Autograd {
             }
             wanted.put(in.node, null);
         }
-        run("grad", output, upstream, retainGraph, createGraph, wanted);
+        run("grad", output, upstream, retainGraph, createGraph, wanted, false);
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (Tensor in : inputs) {
             Tensor g = wanted.get(in.node);
+            result.add(g != null ? g : Tensor.zeros(in.backend(), in.dtype(), in.shape()));
+        }
+        return result;
+    }
+
+    /**
+     * The partial derivatives of {@code output} with respect to {@code inputs} taken as independent
+     * variables: the walk stops at the inputs, so nothing they were computed from is visited, and their
+     * nodes stay intact for a backward pass that is still running. This is how a composite op defines its
+     * VJP by differentiating its own tensor-op definition (with {@code createGraph} on, the result is
+     * recorded). The part of the graph between the inputs and {@code output} is freed, unless recorded (the
+     * recorded gradients run through it). An input with no
+     * graph (a constant) or that {@code output} does not depend on gets zeros.
+     */
+    public static List<Tensor> partials(Tensor output, List<Tensor> inputs, Tensor upstream, boolean createGraph) {
+        Map<Node, Tensor> wanted = new IdentityHashMap<>();
+        for (Tensor in : inputs) if (in.node != null) wanted.put(in.node, null);
+        if (output.node != null && !wanted.containsKey(output.node)) run("partials", output, upstream, createGraph, createGraph, wanted, true);
+        List<Tensor> result = new ArrayList<>(inputs.size());
+        for (Tensor in : inputs) {
+            Tensor g = in.node == null ? null : wanted.get(in.node);
             result.add(g != null ? g : Tensor.zeros(in.backend(), in.dtype(), in.shape()));
         }
         return result;
@@ -53,7 +74,8 @@ public final class Autograd {
         return grad(output, inputs, null, false, false);
     }
 
-    private static void run(String what, Tensor root, Tensor upstream, boolean retain, boolean create, Map<Node, Tensor> wanted) {
+    private static void run(String what, Tensor root, Tensor upstream, boolean retain, boolean create, Map<Node, Tensor> wanted,
+                            boolean stopAtWanted) {
         if (root.node == null) {
             throw new IllegalStateException(what + ": the tensor " + root.shape() + " does not require grad: no input of it"
                     + " requires grad, or it was computed in no-grad mode");
@@ -72,7 +94,7 @@ public final class Autograd {
                         + ", the output is " + root.dtype() + " on " + root.backend().name());
             }
         }
-        List<Node> order = reachable(root.node);
+        List<Node> order = reachable(root.node, stopAtWanted ? wanted.keySet() : Set.of());
         Map<Node, Tensor> grads = new IdentityHashMap<>();
         // Sums this pass made itself and nobody else has seen: further gradients are added into them in
         // place (a weight shared by T steps would otherwise allocate T sums). Only when not recording.
@@ -83,7 +105,10 @@ public final class Autograd {
                 Tensor g = grads.remove(node);
                 if (g == null) continue;
                 owned.remove(g);
-                if (wanted != null && wanted.containsKey(node)) wanted.put(node, g);
+                if (wanted != null && wanted.containsKey(node)) {
+                    wanted.put(node, g);
+                    if (stopAtWanted) continue;
+                }
                 if (node.isLeaf()) {
                     if (wanted == null) accumulate(node.leaf, g, create);
                     continue;
@@ -123,7 +148,7 @@ public final class Autograd {
                 }
             }
         } finally {
-            if (!retain) for (Node n : order) n.free();
+            if (!retain) for (Node n : order) if (!(stopAtWanted && wanted.containsKey(n))) n.free();
         }
     }
 
@@ -163,8 +188,8 @@ public final class Autograd {
         }
     }
 
-    /** Every node reachable from {@code root}, in decreasing id (reverse topological) order. */
-    private static List<Node> reachable(Node root) {
+    /** Every node reachable from {@code root} without passing through a node of {@code stop}, in decreasing id (reverse topological) order. */
+    private static List<Node> reachable(Node root, Set<Node> stop) {
         Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Node> out = new ArrayList<>();
         ArrayDeque<Node> stack = new ArrayDeque<>();
@@ -173,6 +198,7 @@ public final class Autograd {
         while (!stack.isEmpty()) {
             Node n = stack.pop();
             out.add(n);
+            if (stop.contains(n)) continue;
             for (Node p : n.parents) {
                 if (p != null && seen.add(p)) stack.push(p);
             }

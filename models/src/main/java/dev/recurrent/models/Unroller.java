@@ -2,10 +2,13 @@ package dev.recurrent.models;
 
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
+import dev.recurrent.core.ops.Recurrence;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Runs any {@link Cell} over a time-major sequence {@code [T, B, I]}: a Java loop over steps, each
@@ -18,6 +21,12 @@ import java.util.List;
  * sequence keeps its initial state through its padding and then runs over its valid part reversed,
  * which is what a bidirectional layer needs. Padding must hold finite numbers (zeros are fine).
  *
+ * <p>Fused runs. A {@link SequenceCell} (Elman, LSTM, GRU) with every sequence at full length and no tap
+ * runs as one {@link Recurrence} node: the backend runs the steps and, in backward, the whole
+ * backpropagation through time, with one weight-gradient product for all steps. Values and gradients equal
+ * the step-by-step graph; the per-step states are then read out of that node ({@link Unrolled#stepGraph()}
+ * is false). {@link #fused(boolean) fused(false)} records every step instead.
+ *
  * <p>Errors inside a step are re-thrown prefixed with the cell and the step:
  * {@code LstmCell step t=17: input has 130 features, the cell expects 128}.
  *
@@ -29,30 +38,40 @@ public final class Unroller<S> {
     private final int[] lengths;
     private final boolean reverse;
     private final StepTap<S> tap;
+    private final boolean fused;
 
-    private Unroller(Cell<S> cell, S initial, int[] lengths, boolean reverse, StepTap<S> tap) {
+    private Unroller(Cell<S> cell, S initial, int[] lengths, boolean reverse, StepTap<S> tap, boolean fused) {
         this.cell = cell;
         this.initial = initial;
         this.lengths = lengths;
         this.reverse = reverse;
         this.tap = tap;
+        this.fused = fused;
     }
 
-    public static <S> Unroller<S> of(Cell<S> cell) { return new Unroller<>(cell, null, null, false, null); }
+    public static <S> Unroller<S> of(Cell<S> cell) { return new Unroller<>(cell, null, null, false, null, true); }
 
     /** The state before the first step (null: the cell's zero state). */
-    public Unroller<S> initial(S state) { return new Unroller<>(cell, state, lengths, reverse, tap); }
+    public Unroller<S> initial(S state) { return new Unroller<>(cell, state, lengths, reverse, tap, fused); }
 
     /** Valid steps per sequence (null: all T). */
     public Unroller<S> lengths(int[] perSequence) {
-        return new Unroller<>(cell, initial, perSequence == null ? null : perSequence.clone(), reverse, tap);
+        return new Unroller<>(cell, initial, perSequence == null ? null : perSequence.clone(), reverse, tap, fused);
     }
 
     /** Runs from the last step to the first. */
-    public Unroller<S> reverse(boolean on) { return new Unroller<>(cell, initial, lengths, on, tap); }
+    public Unroller<S> reverse(boolean on) { return new Unroller<>(cell, initial, lengths, on, tap, fused); }
 
     /** Called with the state after every step (after masking); its result becomes the state. */
-    public Unroller<S> tap(StepTap<S> t) { return new Unroller<>(cell, initial, lengths, reverse, t); }
+    public Unroller<S> tap(StepTap<S> t) { return new Unroller<>(cell, initial, lengths, reverse, t, fused); }
+
+    /**
+     * Whether a {@link SequenceCell} may run as one fused node (on by default). The fused run is taken when
+     * the cell is a SequenceCell, there is no tap and every sequence has all T steps; otherwise, or with
+     * this off, every step is recorded ({@link Unrolled#stepGraph()}), which is what per-step gradients
+     * (dL/dh_t) need.
+     */
+    public Unroller<S> fused(boolean on) { return new Unroller<>(cell, initial, lengths, reverse, tap, on); }
 
     /** Runs the cell over {@code input:[T, B, I]}. */
     public Unrolled<S> run(Tensor input) {
@@ -64,6 +83,9 @@ public final class Unroller<S> {
         checkLengths(steps, batch);
         S state = initial != null ? initial : cell.zeroState(batch);
         checkState(state, batch);
+        if (fused && tap == null && allFull(steps) && cell instanceof SequenceCell<S> sc && input.dim(2) == cell.inputSize()) {
+            return runFused(sc, input, state);
+        }
         // The input's share of the gates for every step in one [T·B, I] product when the cell allows it;
         // each step then takes its B rows (a contiguous slice, whose gradient autograd adds in place).
         ProjectedCell<S> projected = cell instanceof ProjectedCell<S> pc && input.dim(2) == cell.inputSize() ? pc : null;
@@ -99,6 +121,55 @@ public final class Unroller<S> {
             outputs[t] = y;
         }
         return new Unrolled<>(Tensor.stack(0, outputs), state, List.copyOf(states));
+    }
+
+    /**
+     * The whole sequence as one {@link Recurrence} node: the input products of all steps at once, then the
+     * backend's recurrence. The outputs are out[0] (a contiguous window, whose gradient autograd adds in
+     * place); the states are read out of the node's output.
+     */
+    private Unrolled<S> runFused(SequenceCell<S> sc, Tensor input, S state) {
+        int steps = input.dim(0), batch = input.dim(1);
+        Tensor xp = sc.projectInputs(input.reshape(steps * batch, input.dim(2)));
+        xp = xp.reshape(steps, batch, xp.dim(1));
+        List<Tensor> init = sc.unpack(state);
+        List<String> names = sc.stateNames();
+        int first = reverse ? steps - 1 : 0, width = sc.recurrentWeight().dim(1);
+        try {
+            for (int k = 0; k < init.size(); k++) StepChecks.state(names.get(k), init.get(k), batch, width);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(cell.name() + " step t=" + first + ": " + e.getMessage(), e);
+        }
+        Tensor out;
+        try {
+            out = Recurrence.apply(sc.kind(), reverse, xp, sc.recurrentWeight(), sc.hiddenBias(), init.toArray(new Tensor[0]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(cell.name() + ": " + e.getMessage(), e);
+        }
+        int parts = out.dim(0), hidden = out.dim(3);
+        Tensor outputs = out.slice(0, 0, 1).reshape(steps, batch, hidden);
+        IntFunction<S> at = t -> {
+            List<Tensor> p = new ArrayList<>(parts);
+            for (int k = 0; k < parts; k++) p.add(out.slice(0, k, k + 1).slice(1, t, t + 1).reshape(batch, hidden));
+            return cell.pack(p);
+        };
+        List<S> states = new AbstractList<>() {
+            private final List<S> memo = new ArrayList<>(Collections.nCopies(steps, null));
+
+            @Override public S get(int t) {
+                if (memo.get(t) == null) memo.set(t, at.apply(t));
+                return memo.get(t);
+            }
+
+            @Override public int size() { return steps; }
+        };
+        return new Unrolled<>(outputs, states.get(reverse ? 0 : steps - 1), states, false);
+    }
+
+    private boolean allFull(int steps) {
+        if (lengths == null) return true;
+        for (int n : lengths) if (n != steps) return false;
+        return true;
     }
 
     /** Rows still running at step t as a {@code [B, 1]} 0/1 mask, or null when every row is. */

@@ -22,10 +22,12 @@ import java.util.function.BiFunction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The fast path of the Elman, LSTM and GRU cells (all time steps' input products in one matrix product,
- * fused elementwise nodes, slices whose gradients autograd adds in place) against the reference: the same
- * cell unrolled step by step with its op-by-op {@code referenceStep}. Values, the gradient of every
- * parameter and of the input, in F64 and F32, on every backend present, with and without variable lengths.
+ * The fast paths of the Elman (tanh, relu), LSTM and GRU cells against the reference: the same cell
+ * unrolled step by step with its op-by-op {@code referenceStep}. At full lengths the unroller runs the
+ * whole sequence as one fused node ({@code Recurrence}); with variable lengths it records each step (all
+ * time steps' input products in one matrix product, fused elementwise nodes, slices whose gradients
+ * autograd adds in place). Values of the outputs and the final state, the gradient of every parameter and
+ * of the input, in F64 and F32, on every backend present, forwards and reversed, with and without biases.
  */
 class FastPathTest {
     /** The cell as a plain {@link Cell} (so the unroller cannot take the projected path) stepping with {@code step}. */
@@ -42,10 +44,11 @@ class FastPathTest {
         };
     }
 
-    @Property(tries = 12, seed = "20251122")
-    void fastPathEqualsTheReferenceUnrolledGraph(@ForAll @IntRange(min = 0, max = 2) int kind, @ForAll @IntRange(min = 1, max = 3) int batch,
+    @Property(tries = 24, seed = "20251122")
+    void fastPathEqualsTheReferenceUnrolledGraph(@ForAll @IntRange(min = 0, max = 3) int kind, @ForAll @IntRange(min = 1, max = 3) int batch,
                                                  @ForAll @IntRange(min = 1, max = 5) int steps, @ForAll @IntRange(min = 1, max = 4) int input,
                                                  @ForAll @IntRange(min = 1, max = 4) int hidden, @ForAll boolean ragged,
+                                                 @ForAll boolean reverse, @ForAll boolean bias,
                                                  @ForAll @IntRange(min = 0, max = 10_000) int seed) {
         for (String name : Backends.names()) {
             Backend be;
@@ -54,12 +57,13 @@ class FastPathTest {
             } catch (RuntimeException unavailable) {
                 continue;
             }
-            for (DType d : List.of(DType.F64, DType.F32)) check(be, d, kind, batch, steps, input, hidden, ragged, seed);
+            for (DType d : List.of(DType.F64, DType.F32)) check(be, d, kind, batch, steps, input, hidden, ragged, reverse, bias, seed);
         }
     }
 
-    private void check(Backend be, DType d, int kind, int batch, int steps, int input, int hidden, boolean ragged, int seed) {
-        Options o = Options.defaults().withBackend(be).withDtype(d);
+    private void check(Backend be, DType d, int kind, int batch, int steps, int input, int hidden, boolean ragged, boolean reverse,
+                       boolean bias, int seed) {
+        Options o = Options.defaults().withBackend(be).withDtype(d).withBias(bias);
         Random r = new Random(seed);
         Cell<?> fast;
         Cell<?> ref;
@@ -75,7 +79,7 @@ class FastPathTest {
                 ref = reference(c, c::referenceStep);
             }
             default -> {
-                ElmanCell c = new ElmanCell(input, hidden, Activation.TANH, o, new Random(seed));
+                ElmanCell c = new ElmanCell(input, hidden, kind == 2 ? Activation.TANH : Activation.RELU, o, new Random(seed));
                 fast = c;
                 ref = reference(c, c::step);
             }
@@ -87,10 +91,11 @@ class FastPathTest {
         }
         Tensor x = Tensor.uniform(be, d, Shape.of(steps, batch, input), -1, 1, r);
         Tensor up = Tensor.uniform(be, d, Shape.of(steps, batch, hidden), -1, 1, r);
-        List<double[]> a = run(fast, x, up, lengths), b = run(ref, x, up, lengths);
+        Tensor upFinal = Tensor.uniform(be, d, Shape.of(batch, hidden), -1, 1, r);
+        List<double[]> a = run(fast, x, up, upFinal, lengths, reverse), b = run(ref, x, up, upFinal, lengths, reverse);
         double tol = d == DType.F64 ? 1e-10 : 2e-5;
         String what = fast.name() + " on " + be.name() + " " + d + " B=" + batch + " T=" + steps + " I=" + input + " H=" + hidden
-                + (ragged ? " lengths" : "") + " seed " + seed;
+                + (ragged ? " lengths" : "") + (reverse ? " reversed" : "") + (bias ? "" : " no bias") + " seed " + seed;
         for (int k = 0; k < a.size(); k++) {
             assertEquals(b.get(k).length, a.get(k).length, what);
             for (int i = 0; i < a.get(k).length; i++) {
@@ -103,12 +108,18 @@ class FastPathTest {
         }
     }
 
-    /** Outputs, then the gradients of the input and of every parameter, for loss = Σ up·output. */
-    private static <S> List<double[]> run(Cell<S> cell, Tensor x0, Tensor up, int[] lengths) {
+    /**
+     * Outputs, then the gradients of the input and of every parameter, for loss = Σ up·output + Σ upFinal·s
+     * over the final state's tensors s (h; h and c for LSTM).
+     */
+    private static <S> List<double[]> run(Cell<S> cell, Tensor x0, Tensor up, Tensor upFinal, int[] lengths, boolean reverse) {
         for (Parameter p : cell.parameters().values()) p.value().zeroGrad();
         Tensor x = x0.detach().requiresGrad(true);
-        Tensor y = Unroller.of(cell).lengths(lengths).run(x).outputs();
-        y.mul(up).sum().backward();
+        Unrolled<S> run = Unroller.of(cell).lengths(lengths).reverse(reverse).run(x);
+        Tensor y = run.outputs();
+        Tensor loss = y.mul(up).sum();
+        for (Tensor s : cell.unpack(run.finalState())) loss = loss.add(s.mul(upFinal).sum());
+        loss.backward();
         List<double[]> out = new ArrayList<>();
         out.add(y.toDoubleArray());
         out.add(x.grad().toDoubleArray());

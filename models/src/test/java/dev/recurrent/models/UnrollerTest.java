@@ -125,4 +125,33 @@ class UnrollerTest {
         Unroller.of(cell).reverse(true).tap((t, s) -> { seen.add(t); return s; }).run(Fixtures.randn(r, 4, 1, 1));
         assertEquals(List.of(3, 2, 1, 0), seen);
     }
+
+    /** A fused run (one node) and a step-by-step run give the same states at every t, in both directions. */
+    @Test
+    void fusedStatesEqualTheStepGraphStates() {
+        LstmCell cell = new LstmCell(2, 3, Fixtures.f64(), r);
+        Tensor x = Fixtures.randn(r, 5, 2, 2);
+        for (boolean reverse : new boolean[] {false, true}) {
+            Unrolled<LstmState> fused = Unroller.of(cell).reverse(reverse).run(x);
+            Unrolled<LstmState> steps = Unroller.of(cell).reverse(reverse).fused(false).run(x);
+            assertTrue(!fused.stepGraph() && steps.stepGraph(), "fused run is flagged, the step graph is not");
+            assertEquals(5, fused.steps());
+            for (int t = 0; t < 5; t++) {
+                assertClose(steps.states().get(t).h(), fused.states().get(t).h());
+                assertClose(steps.states().get(t).c(), fused.states().get(t).c());
+            }
+            assertClose(steps.finalState().c(), fused.finalState().c());
+            assertClose(steps.outputs(), fused.outputs());
+        }
+    }
+
+    /** Per-step gradients need the step graph: asking a fused run says so instead of returning zeros. */
+    @Test
+    void gradientFlowOnAFusedRunSaysToUnfuse() {
+        GruCell cell = new GruCell(2, 3, Fixtures.f64(), r);
+        Unrolled<Tensor> run = Unroller.of(cell).run(Fixtures.randn(r, 4, 2, 2));
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> dev.recurrent.models.check.GradientFlow.norms(cell, run, run.finalState().sum())).getMessage();
+        assertTrue(m.contains("fused(false)"), m);
+    }
 }

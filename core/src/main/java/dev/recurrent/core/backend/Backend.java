@@ -144,4 +144,32 @@ public interface Backend {
     default Storage gruCellBackward(Storage a, Storage b, Storage h, Storage grad, int batch, int hidden) {
         return FusedDefaults.gruBackward(this, a, b, h, grad, batch, hidden);
     }
+
+    // ---- whole sequences (optional: the defaults loop over steps with the kernels above) ------------
+
+    /**
+     * A whole sequence of a recurrent cell (see {@link CellKind} for the math) after the input products:
+     * {@code xp:[T, B, G·H]}, {@code whh:[G·H, H]}, {@code bhh:[G·H]} for GRU (null otherwise), and
+     * {@code init} the S initial states {@code [B, H]} (h; for LSTM h then c). Steps run t = 0..T-1, or
+     * T-1..0 when {@code reverse} (the state before step T-1 is then {@code init}).
+     *
+     * <p>Returns {@code {out, saved}}: {@code out:[S, T, B, H]} with {@code out[0, t]} = h after step t
+     * (and for LSTM {@code out[1, t]} = c after step t); {@code saved} is whatever this backend's
+     * {@link #recurrenceBackward} wants kept from the forward pass (any size, or null). It is opaque to
+     * callers and only ever passed back to the same backend.
+     */
+    default Storage[] recurrence(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                 int steps, int batch, int hidden) {
+        return RecurrenceDefaults.forward(this, kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
+    }
+
+    /**
+     * The backward of {@link #recurrence} given {@code grad:[S, T, B, H]} (the gradient of {@code out}) and
+     * the forward's {@code out} and {@code saved}. Returns {@code {dxp [T, B, G·H], dwhh [G·H, H], dbhh [G·H]
+     * (GRU; null otherwise), d init[0], ..., d init[S-1]}}.
+     */
+    default Storage[] recurrenceBackward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                         Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
+        return RecurrenceDefaults.backward(this, kind, reverse, xp, whh, bhh, init, out, grad, steps, batch, hidden);
+    }
 }

@@ -1,10 +1,11 @@
 package dev.recurrent.models.cells;
 
 import dev.recurrent.core.Tensor;
+import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.models.Activation;
 import dev.recurrent.models.Options;
 import dev.recurrent.models.Parameter;
-import dev.recurrent.models.ProjectedCell;
+import dev.recurrent.models.SequenceCell;
 import dev.recurrent.models.SimpleCell;
 import dev.recurrent.models.StepChecks;
 
@@ -17,7 +18,7 @@ import java.util.Random;
  * Shapes: {@code x:[B, I]}, {@code h:[B, H]} -> {@code h':[B, H]}; {@code weight_ih:[H, I]},
  * {@code weight_hh:[H, H]}, {@code bias_ih, bias_hh:[H]} (one gate, G = 1).
  */
-public final class ElmanCell implements SimpleCell, ProjectedCell<Tensor> {
+public final class ElmanCell implements SimpleCell, SequenceCell<Tensor> {
     private final int inputSize, hiddenSize;
     private final Activation activation;
     private final GateWeights w;
@@ -60,4 +61,10 @@ public final class ElmanCell implements SimpleCell, ProjectedCell<Tensor> {
     @Override public Map<String, Parameter> parameters() { return w.parameters(); }
 
     @Override public String name() { return "ElmanCell(" + activation.label() + ")"; }
+
+    @Override public CellKind kind() { return activation == Activation.TANH ? CellKind.TANH : CellKind.RELU; }
+
+    @Override public Tensor recurrentWeight() { return w.hiddenWeight(); }
+
+    @Override public Tensor hiddenBias() { return null; }
 }

@@ -1,5 +1,6 @@
 package dev.recurrent.models.cells;
 
+import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
 import dev.recurrent.models.Options;
 import dev.recurrent.models.Parameter;
@@ -65,6 +66,14 @@ public final class GateWeights {
     public Tensor hidden(Tensor h) {
         Tensor a = Tensor.matmul(h, false, wHh.value(), true);
         return bHh == null ? a : a.add(bHh.value());
+    }
+
+    /** {@code W_hh} ({@code [G*H, H]}). */
+    public Tensor hiddenWeight() { return wHh.value(); }
+
+    /** {@code b_hh} ({@code [G*H]}), or zeros when the cell has no biases. */
+    public Tensor hiddenBiasOrZeros() {
+        return bHh != null ? bHh.value() : Tensor.zeros(wHh.value().backend(), wHh.value().dtype(), Shape.of(wHh.value().dim(0)));
     }
 
     /** weight_ih, weight_hh, bias_ih, bias_hh (PyTorch's RNNCell/LSTMCell/GRUCell names). */

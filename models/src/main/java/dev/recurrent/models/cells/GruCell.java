@@ -1,10 +1,11 @@
 package dev.recurrent.models.cells;
 
 import dev.recurrent.core.Tensor;
+import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.core.ops.GruPointwise;
 import dev.recurrent.models.Options;
 import dev.recurrent.models.Parameter;
-import dev.recurrent.models.ProjectedCell;
+import dev.recurrent.models.SequenceCell;
 import dev.recurrent.models.SimpleCell;
 import dev.recurrent.models.StepChecks;
 
@@ -23,7 +24,7 @@ import java.util.Random;
  * Shapes: {@code x:[B, I]}, {@code h:[B, H]}; {@code weight_ih:[3H, I]}, {@code weight_hh:[3H, H]},
  * {@code bias_ih, bias_hh:[3H]}.
  */
-public final class GruCell implements SimpleCell, ProjectedCell<Tensor> {
+public final class GruCell implements SimpleCell, SequenceCell<Tensor> {
     private final int inputSize, hiddenSize;
     private final GateWeights w;
 
@@ -63,4 +64,10 @@ public final class GruCell implements SimpleCell, ProjectedCell<Tensor> {
     @Override public int hiddenSize() { return hiddenSize; }
 
     @Override public Map<String, Parameter> parameters() { return w.parameters(); }
+
+    @Override public CellKind kind() { return CellKind.GRU; }
+
+    @Override public Tensor recurrentWeight() { return w.hiddenWeight(); }
+
+    @Override public Tensor hiddenBias() { return w.hiddenBiasOrZeros(); }
 }

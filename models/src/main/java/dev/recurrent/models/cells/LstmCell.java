@@ -3,10 +3,11 @@ package dev.recurrent.models.cells;
 import dev.recurrent.core.GradMode;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
+import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.core.ops.LstmPointwise;
-import dev.recurrent.models.ProjectedCell;
 import dev.recurrent.models.Options;
 import dev.recurrent.models.Parameter;
+import dev.recurrent.models.SequenceCell;
 import dev.recurrent.models.StepChecks;
 
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.Random;
  * of {@code bias_ih} starts at that value and that of {@code bias_hh} at 0 (Gers et al. 2000; Jozefowicz
  * et al. 2015 recommend 1).
  */
-public final class LstmCell implements ProjectedCell<LstmState> {
+public final class LstmCell implements SequenceCell<LstmState> {
     private final int inputSize, hiddenSize;
     private final GateWeights w;
 
@@ -103,4 +104,10 @@ public final class LstmCell implements ProjectedCell<LstmState> {
     @Override public List<String> stateNames() { return List.of("h", "c"); }
 
     @Override public Map<String, Parameter> parameters() { return w.parameters(); }
+
+    @Override public CellKind kind() { return CellKind.LSTM; }
+
+    @Override public Tensor recurrentWeight() { return w.hiddenWeight(); }
+
+    @Override public Tensor hiddenBias() { return null; }
 }

@@ -25,6 +25,10 @@ public final class GradientFlow {
     /** As {@link #stateGradients(Cell, Unrolled, Tensor)}; {@code retainGraph} keeps the graph for a later backward. */
     public static <S> List<Tensor> stateGradients(Cell<S> cell, Unrolled<S> run, Tensor loss, boolean retainGraph) {
         if (loss.size() != 1) throw new IllegalArgumentException("GradientFlow: the loss must be a scalar; got shape " + loss.shape());
+        if (!run.stepGraph()) {
+            throw new IllegalArgumentException("GradientFlow: the run was fused into one graph node, so its per-step states are not"
+                    + " in the graph; unroll with Unroller.of(cell).fused(false) to get dL/dh_t");
+        }
         List<Tensor> hs = new ArrayList<>(run.steps());
         for (int t = 0; t < run.steps(); t++) {
             Tensor h = cell.output(run.states().get(t));
