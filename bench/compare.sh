@@ -16,7 +16,7 @@ py="${PYTORCH:-/usr/bin/python3}"
 backends=(${JAVA_BACKENDS:-openblas java})
 repeat="${REPEAT:-9}"; warmup="${WARMUP:-3}"
 jar="$root/models/target/rnn.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -B -q -o -Dmaven.test.skip=true install -pl core,backend-cpu,backend-blas,models -am)
+"$root/rnn" --version >/dev/null     # builds the jar on first use and whenever a source is newer than it
 blaslib="$root/bench/target/c-sgemm/org/bytedeco/openblas/linux-x86_64"
 
 shape() {   # cell batch steps input hidden
