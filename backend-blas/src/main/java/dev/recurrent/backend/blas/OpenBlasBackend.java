@@ -6,6 +6,7 @@ import dev.recurrent.core.DType;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.backend.Backend;
 import dev.recurrent.core.backend.BinaryOp;
+import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.core.backend.ReduceOp;
 import dev.recurrent.core.backend.ScalarOp;
 import dev.recurrent.core.backend.Storage;
@@ -398,5 +399,20 @@ public final class OpenBlasBackend implements Backend {
             }
             return out;
         }
+    }
+
+    // ---- whole sequences: backend-cpu's RecurrenceKernels, products through cblas (BlasRecurrence) ----
+
+    @Override
+    public Storage[] recurrence(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                int steps, int batch, int hidden) {
+        return new BlasRecurrence(this, threads, smallGemmFlops).forward(kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
+    }
+
+    @Override
+    public Storage[] recurrenceBackward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                        Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
+        return new BlasRecurrence(this, threads, smallGemmFlops)
+                .backward(kind, reverse, xp, whh, bhh, init, out, saved, grad, steps, batch, hidden);
     }
 }

@@ -4,6 +4,8 @@ import dev.recurrent.core.DType;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.backend.Backend;
 import dev.recurrent.core.backend.BinaryOp;
+import dev.recurrent.core.backend.CellKind;
+import dev.recurrent.core.backend.RecurrenceDefaults;
 import dev.recurrent.core.backend.ReduceOp;
 import dev.recurrent.core.backend.ScalarOp;
 import dev.recurrent.core.backend.Storage;
@@ -22,12 +24,16 @@ public final class CpuBackend implements Backend {
     public static final String NAME = "java";
 
     private final Parallel parallel;
+    private final HeapGemm gemm;
 
     /** Threads from {@code -Drnn.java.threads}, else the number of available processors. */
     public CpuBackend() { this(Parallel.threadsFromProperty()); }
 
     /** A backend whose matrix products use up to {@code threads} threads (1: the caller's only). */
-    public CpuBackend(int threads) { this.parallel = new Parallel(threads); }
+    public CpuBackend(int threads) {
+        this.parallel = new Parallel(threads);
+        this.gemm = new HeapGemm(parallel);
+    }
 
     public int threads() { return parallel.threads(); }
 
@@ -284,5 +290,70 @@ public final class CpuBackend implements Backend {
         if (ca.dtype() == DType.F32) FusedKernels.gruCellBackward(ca.floats(), cb.floats(), ch.floats(), d.floats(), out.floats(), batch, hidden);
         else FusedKernels.gruCellBackward(ca.doubles(), cb.doubles(), ch.doubles(), d.doubles(), out.doubles(), batch, hidden);
         return out;
+    }
+
+    // ---- whole sequences: one product and one pointwise pass per step (RecurrenceKernels) -----------
+
+    @Override public Storage[] recurrence(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                          int steps, int batch, int hidden) {
+        RecurrenceKernels.checkForward(NAME, kind, xp, whh, bhh, init, steps, batch, hidden);
+        int gh = kind.gates() * hidden, saveSize = RecurrenceKernels.savedSize(kind, steps, batch, hidden);
+        CpuStorage x = cpu(xp), b = kind.hiddenBias() ? cpu(bhh) : null;
+        // W_hhᵀ [H, G·H] once per call: Gemm would otherwise transpose W_hh for every step's product.
+        CpuStorage wt = cpu(permute(cpu(whh), Shape.of(gh, hidden), new int[] {1, 0}));
+        CpuStorage out = like(x, kind.states() * steps * batch * hidden), saved = saveSize == 0 ? null : like(x, saveSize);
+        if (x.dtype() == DType.F32) {
+            FloatBuffer[] h0 = new FloatBuffer[init.length];
+            for (int s = 0; s < h0.length; s++) h0[s] = cpu(init[s]).floats();
+            RecurrenceKernels.forward(kind, reverse, x.floats(), wt.floats(), true, b == null ? null : b.floats(), h0,
+                    out.floats(), saved == null ? null : saved.floats(), steps, batch, hidden, gemm);
+        } else {
+            DoubleBuffer[] h0 = new DoubleBuffer[init.length];
+            for (int s = 0; s < h0.length; s++) h0[s] = cpu(init[s]).doubles();
+            RecurrenceKernels.forward(kind, reverse, x.doubles(), wt.doubles(), true, b == null ? null : b.doubles(), h0,
+                    out.doubles(), saved == null ? null : saved.doubles(), steps, batch, hidden, gemm);
+        }
+        return new Storage[] {out, saved};
+    }
+
+    @Override public Storage[] recurrenceBackward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                                  Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
+        RecurrenceKernels.checkBackward(NAME, kind, xp, whh, bhh, init, out, saved, grad, steps, batch, hidden);
+        if (saved == null && RecurrenceKernels.savedSize(kind, steps, batch, hidden) > 0) {
+            // Not from this backend's recurrence: recompute step by step.
+            return RecurrenceDefaults.backward(this, kind, reverse, xp, whh, bhh, init, out, grad, steps, batch, hidden);
+        }
+        int gh = kind.gates() * hidden, workSize = RecurrenceKernels.workSize(kind, steps, batch, hidden);
+        CpuStorage x = cpu(xp), w = cpu(whh), o = cpu(out), g = cpu(grad), sv = saved == null ? null : cpu(saved);
+        CpuStorage dxp = like(x, steps * batch * gh), dw = like(x, gh * hidden), db = kind.hiddenBias() ? like(x, gh) : null;
+        CpuStorage work = workSize == 0 ? null : like(x, workSize);
+        Storage[] result = new Storage[3 + init.length];
+        result[0] = dxp;
+        result[1] = dw;
+        result[2] = db;
+        if (x.dtype() == DType.F32) {
+            FloatBuffer[] h0 = new FloatBuffer[init.length], d0 = new FloatBuffer[init.length];
+            for (int s = 0; s < h0.length; s++) {
+                h0[s] = cpu(init[s]).floats();
+                CpuStorage d = like(x, batch * hidden);
+                result[3 + s] = d;
+                d0[s] = d.floats();
+            }
+            RecurrenceKernels.backward(kind, reverse, w.floats(), h0, o.floats(), sv == null ? null : sv.floats(), g.floats(),
+                    dxp.floats(), dw.floats(), db == null ? null : db.floats(), d0, work == null ? null : work.floats(),
+                    steps, batch, hidden, gemm);
+        } else {
+            DoubleBuffer[] h0 = new DoubleBuffer[init.length], d0 = new DoubleBuffer[init.length];
+            for (int s = 0; s < h0.length; s++) {
+                h0[s] = cpu(init[s]).doubles();
+                CpuStorage d = like(x, batch * hidden);
+                result[3 + s] = d;
+                d0[s] = d.doubles();
+            }
+            RecurrenceKernels.backward(kind, reverse, w.doubles(), h0, o.doubles(), sv == null ? null : sv.doubles(), g.doubles(),
+                    dxp.doubles(), dw.doubles(), db == null ? null : db.doubles(), d0, work == null ? null : work.doubles(),
+                    steps, batch, hidden, gemm);
+        }
+        return result;
     }
 }

@@ -34,6 +34,16 @@ final class Gemm {
     /** Writes {@code [batch, m, n]} into {@code c} from index 0 (every element: C need not be zero). */
     static void gemm(Parallel par, float[] a, int aOff, boolean transA, long aStride,
                      float[] b, int bOff, boolean transB, long bStride, float[] c, int batch, int m, int n, int k) {
+        gemm(par, a, aOff, transA, aStride, b, bOff, transB, bStride, c, 0, false, batch, m, n, k);
+    }
+
+    /**
+     * Writes {@code [batch, m, n]} into {@code c} from index {@code cOff}, or adds it to what is there when
+     * {@code accumulate} (beta 1).
+     */
+    static void gemm(Parallel par, float[] a, int aOff, boolean transA, long aStride,
+                     float[] b, int bOff, boolean transB, long bStride, float[] c, int cOff, boolean accumulate,
+                     int batch, int m, int n, int k) {
         if (batch == 0 || m == 0 || n == 0) return;
         float[] bb = b;
         int bBase = bOff;
@@ -63,7 +73,8 @@ final class Gemm {
         par.forEach(tasks, t -> {
             for (int u = (int) ((long) rows * t / tasks), end = (int) ((long) rows * (t + 1) / tasks); u < end; ) {
                 int bi = u / m, i0 = u % m, i1 = Math.min(m, i0 + end - u);
-                block(a, (int) (aOff + bi * aStride), transA, fb, (int) (fbBase + bi * fbs), c, bi * m * n, i0, i1, m, n, k);
+                block(a, (int) (aOff + bi * aStride), transA, fb, (int) (fbBase + bi * fbs), c, cOff + bi * m * n, accumulate,
+                        i0, i1, m, n, k);
                 u += i1 - i0;
             }
         });
@@ -71,7 +82,7 @@ final class Gemm {
     }
 
     /** Rows [i0, i1) of one product; B is {@code [k, n]} row-major from {@code b0}. */
-    private static void block(float[] a, int a0, boolean transA, float[] b, int b0, float[] c, int c0,
+    private static void block(float[] a, int a0, boolean transA, float[] b, int b0, float[] c, int c0, boolean accumulate,
                               int i0, int i1, int m, int n, int k) {
         int rs = transA ? 1 : k, ps = transA ? m : 1;                // a(i, p) = a[a0 + i*rs + p*ps]
         float[] acc0 = new float[Math.min(NC, n)], acc1 = new float[acc0.length];
@@ -82,7 +93,7 @@ final class Gemm {
                 for (int i = i0; i < i1; i += 2) {
                     int ci = c0 + i * n + jc;
                     boolean two = i + 1 < i1;
-                    if (pc == 0) {
+                    if (pc == 0 && !accumulate) {
                         Arrays.fill(acc0, 0f);
                         Arrays.fill(acc1, 0f);
                     } else {
@@ -102,6 +113,16 @@ final class Gemm {
     /** F64 {@link #gemm(Parallel, float[], int, boolean, long, float[], int, boolean, long, float[], int, int, int, int)}. */
     static void gemm(Parallel par, double[] a, int aOff, boolean transA, long aStride,
                      double[] b, int bOff, boolean transB, long bStride, double[] c, int batch, int m, int n, int k) {
+        gemm(par, a, aOff, transA, aStride, b, bOff, transB, bStride, c, 0, false, batch, m, n, k);
+    }
+
+    /**
+     * Writes {@code [batch, m, n]} into {@code c} from index {@code cOff}, or adds it to what is there when
+     * {@code accumulate} (beta 1).
+     */
+    static void gemm(Parallel par, double[] a, int aOff, boolean transA, long aStride,
+                     double[] b, int bOff, boolean transB, long bStride, double[] c, int cOff, boolean accumulate,
+                     int batch, int m, int n, int k) {
         if (batch == 0 || m == 0 || n == 0) return;
         double[] bb = b;
         int bBase = bOff;
@@ -131,14 +152,15 @@ final class Gemm {
         par.forEach(tasks, t -> {
             for (int u = (int) ((long) rows * t / tasks), end = (int) ((long) rows * (t + 1) / tasks); u < end; ) {
                 int bi = u / m, i0 = u % m, i1 = Math.min(m, i0 + end - u);
-                block(a, (int) (aOff + bi * aStride), transA, fb, (int) (fbBase + bi * fbs), c, bi * m * n, i0, i1, m, n, k);
+                block(a, (int) (aOff + bi * aStride), transA, fb, (int) (fbBase + bi * fbs), c, cOff + bi * m * n, accumulate,
+                        i0, i1, m, n, k);
                 u += i1 - i0;
             }
         });
         if (scratch != null && scratch.length <= SCRATCH_MAX) DOUBLE_SCRATCH.set(scratch);
     }
 
-    private static void block(double[] a, int a0, boolean transA, double[] b, int b0, double[] c, int c0,
+    private static void block(double[] a, int a0, boolean transA, double[] b, int b0, double[] c, int c0, boolean accumulate,
                               int i0, int i1, int m, int n, int k) {
         int rs = transA ? 1 : k, ps = transA ? m : 1;                // a(i, p) = a[a0 + i*rs + p*ps]
         double[] acc0 = new double[Math.min(NC64, n)], acc1 = new double[acc0.length];
@@ -149,7 +171,7 @@ final class Gemm {
                 for (int i = i0; i < i1; i += 2) {
                     int ci = c0 + i * n + jc;
                     boolean two = i + 1 < i1;
-                    if (pc == 0) {
+                    if (pc == 0 && !accumulate) {
                         Arrays.fill(acc0, 0.0);
                         Arrays.fill(acc1, 0.0);
                     } else {

@@ -1,0 +1,242 @@
+package dev.recurrent.backend.cpu;
+
+import dev.recurrent.core.backend.CellKind;
+import dev.recurrent.core.backend.Storage;
+
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Whole-sequence recurrent kernels ({@code Backend#recurrence} and {@code Backend#recurrenceBackward}) over
+ * buffers, heap or direct, with the matrix products left to the backend through {@link BufferGemm}: one
+ * product and one pointwise pass per time step, results written straight into their place in the output
+ * (no allocation per step; the scratch space is part of {@code saved}). See {@link CellKind} for the math.
+ *
+ * <p>Forward, per step t in run order: {@code hw = h_prev·W_hhᵀ} (Elman: accumulated onto a copy of xp in
+ * {@code out[0, t]} itself), then the pointwise pass writes h (and c) into {@code out} and keeps what the
+ * backward needs in {@code saved}:
+ * <pre>
+ *  TANH, RELU: nothing (act' comes from h: 1 - h², h > 0)
+ *  LSTM: [T, B, 4H] activated gates i, f, g, o | [T, B, H] tanh(c) | [B, 4H] scratch for hw
+ *  GRU:  [T, B, 4H] r, z, n, b_n (b_n = (h·W_hhᵀ + b_hh)_n) | [B, 3H] scratch for hw
+ * </pre>
+ * (LSTM and GRU take hw in the scratch block and the pointwise pass adds xp as it reads it, rather than
+ * copying xp into {@code saved} and accumulating the product there: one pass less over {@code [T, B, G·H]}.)
+ * Backward, per step in reverse run order: the pointwise pass writes the gate gradient of step t into
+ * {@code dxp[t]} (GRU: the input side there, the hidden side into {@code work[t]}), then
+ * {@code dh_prev = dgates_t·W_hh} (+ the direct term for GRU) in one product. {@code d init} are the
+ * running dh (and dc) themselves. After the loop, {@code dW_hh = Σ_t dgates_tᵀ·h_prev(t)} is two products
+ * over all steps (h_prev of every step but the first is a contiguous run of {@code out[0]}), and
+ * {@code db_hh} the column sums of {@code work}.
+ */
+public final class RecurrenceKernels {
+    private RecurrenceKernels() { }
+
+    // ---- sizes and checks -------------------------------------------------------------------------
+
+    /** Elements of the {@code saved} buffer of {@link #forward} (0: nothing saved, pass null). */
+    public static int savedSize(CellKind kind, int steps, int batch, int hidden) {
+        long bh = (long) batch * hidden, tbh = steps * bh;
+        long n = switch (kind) {
+            case TANH, RELU -> 0;
+            case LSTM -> 5 * tbh + 4 * bh;
+            case GRU -> 4 * tbh + 3 * bh;
+        };
+        return elements(n, "saved", kind);
+    }
+
+    /** Elements of the {@code work} buffer of {@link #backward} (0: none, pass null). */
+    public static int workSize(CellKind kind, int steps, int batch, int hidden) {
+        return kind == CellKind.GRU ? elements(3L * steps * batch * hidden, "work", kind) : 0;
+    }
+
+    private static int elements(long n, String what, CellKind kind) {
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("recurrence (" + kind + "): the " + what + " buffer would need " + n
+                    + " elements, more than 2^31-1");
+        }
+        return (int) n;
+    }
+
+    /**
+     * Checks the arguments of {@code Backend#recurrence}: sizes against steps, batch and hidden, one dtype, S
+     * initial states, {@code bhh} for GRU. Fails with an {@link IllegalArgumentException} naming the kernel,
+     * the argument, and what was expected and given.
+     */
+    public static void checkForward(String backend, CellKind kind, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                    int steps, int batch, int hidden) {
+        String op = backend + " recurrence";
+        if (kind == null) throw new IllegalArgumentException(op + ": cell kind is null");
+        op += " (" + kind + ", steps " + steps + ", batch " + batch + ", hidden " + hidden + ")";
+        if (steps < 0 || batch < 0 || hidden < 0) throw new IllegalArgumentException(op + ": sizes must be >= 0");
+        int g = kind.gates();
+        long gh = (long) g * hidden, state = (long) batch * hidden;
+        elements((long) kind.states() * steps * state, "out", kind);
+        requireSize(op, "xp", xp, (long) steps * batch * gh, "steps·batch·" + g + "·hidden");
+        requireSize(op, "whh", whh, gh * hidden, g + "·hidden·hidden");
+        sameDtype(op, "whh", xp, whh);
+        if (kind.hiddenBias()) {
+            requireSize(op, "bhh", bhh, gh, g + "·hidden");
+            sameDtype(op, "bhh", xp, bhh);
+        }
+        if (init == null || init.length != kind.states()) {
+            throw new IllegalArgumentException(op + ": expected " + kind.states() + " initial state(s), got "
+                    + (init == null ? "null" : init.length));
+        }
+        for (int s = 0; s < init.length; s++) {
+            requireSize(op, "init[" + s + "]", init[s], state, "batch·hidden");
+            sameDtype(op, "init[" + s + "]", xp, init[s]);
+        }
+    }
+
+    /** {@link #checkForward} and the backward's own arguments: out and grad of {@code [S, T, B, H]}, saved. */
+    public static void checkBackward(String backend, CellKind kind, Storage xp, Storage whh, Storage bhh, Storage[] init,
+                                     Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
+        checkForward(backend, kind, xp, whh, bhh, init, steps, batch, hidden);
+        String op = backend + " recurrenceBackward (" + kind + ", steps " + steps + ", batch " + batch + ", hidden " + hidden + ")";
+        long outSize = (long) kind.states() * steps * batch * hidden;
+        requireSize(op, "out", out, outSize, kind.states() + "·steps·batch·hidden");
+        requireSize(op, "grad", grad, outSize, kind.states() + "·steps·batch·hidden");
+        sameDtype(op, "out", xp, out);
+        sameDtype(op, "grad", xp, grad);
+        if (saved != null) {
+            requireSize(op, "saved", saved, savedSize(kind, steps, batch, hidden), "what this backend's recurrence saved");
+            sameDtype(op, "saved", xp, saved);
+        }
+    }
+
+    private static void requireSize(String op, String name, Storage s, long expected, String formula) {
+        if (s == null) throw new IllegalArgumentException(op + ": " + name + " is null; expected " + expected + " elements");
+        if (s.size() != expected) {
+            throw new IllegalArgumentException(op + ": " + name + " has " + s.size() + " elements; expected "
+                    + formula + " = " + expected);
+        }
+    }
+
+    private static void sameDtype(String op, String name, Storage xp, Storage s) {
+        if (s.dtype() != xp.dtype()) {
+            throw new IllegalArgumentException(op + ": " + name + " is " + s.dtype() + " but xp is " + xp.dtype()
+                    + "; every storage must share one dtype");
+        }
+    }
+
+    // ---- kernels ----------------------------------------------------------------------------------
+
+    /**
+     * The forward pass: writes {@code out:[S, T, B, H]} (every element) and {@code saved} (of
+     * {@link #savedSize}; null for Elman). {@code whh} is {@code W_hh:[G·H, H]}, or {@code W_hhᵀ:[H, G·H]}
+     * when {@code whhTransposed} (for a product that prefers B unflipped); {@code bhh} is used by GRU only.
+     */
+    public static void forward(CellKind kind, boolean reverse, FloatBuffer xp, FloatBuffer whh, boolean whhTransposed,
+                               FloatBuffer bhh, FloatBuffer[] init, FloatBuffer out, FloatBuffer saved,
+                               int steps, int batch, int hidden, BufferGemm gemm) {
+        forward(new FloatRecurrenceSteps(kind.gates(), hidden), kind, reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, gemm);
+    }
+
+    /** F64 {@link #forward(CellKind, boolean, FloatBuffer, FloatBuffer, boolean, FloatBuffer, FloatBuffer[], FloatBuffer, FloatBuffer, int, int, int, BufferGemm)}. */
+    public static void forward(CellKind kind, boolean reverse, DoubleBuffer xp, DoubleBuffer whh, boolean whhTransposed,
+                               DoubleBuffer bhh, DoubleBuffer[] init, DoubleBuffer out, DoubleBuffer saved,
+                               int steps, int batch, int hidden, BufferGemm gemm) {
+        forward(new DoubleRecurrenceSteps(hidden), kind, reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, gemm);
+    }
+
+    /**
+     * The backward pass given {@code grad:[S, T, B, H]} and the forward's {@code out} and {@code saved}: writes
+     * {@code dxp:[T, B, G·H]}, {@code dwhh:[G·H, H]}, {@code dbhh:[G·H]} (GRU; else null) and {@code dinit}
+     * (S buffers of {@code [B, H]}), every element. {@code whh} is {@code W_hh:[G·H, H]}; {@code work} has
+     * {@link #workSize} elements (GRU; else null).
+     */
+    public static void backward(CellKind kind, boolean reverse, FloatBuffer whh, FloatBuffer[] init, FloatBuffer out,
+                                FloatBuffer saved, FloatBuffer grad, FloatBuffer dxp, FloatBuffer dwhh, FloatBuffer dbhh,
+                                FloatBuffer[] dinit, FloatBuffer work, int steps, int batch, int hidden, BufferGemm gemm) {
+        backward(new FloatRecurrenceSteps(kind.gates(), hidden), kind, reverse, whh, init, out, saved, grad, dxp, dwhh, dbhh, dinit, work,
+                steps, batch, hidden, gemm);
+    }
+
+    /** F64 {@link #backward(CellKind, boolean, FloatBuffer, FloatBuffer[], FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer[], FloatBuffer, int, int, int, BufferGemm)}. */
+    public static void backward(CellKind kind, boolean reverse, DoubleBuffer whh, DoubleBuffer[] init, DoubleBuffer out,
+                                DoubleBuffer saved, DoubleBuffer grad, DoubleBuffer dxp, DoubleBuffer dwhh, DoubleBuffer dbhh,
+                                DoubleBuffer[] dinit, DoubleBuffer work, int steps, int batch, int hidden, BufferGemm gemm) {
+        backward(new DoubleRecurrenceSteps(hidden), kind, reverse, whh, init, out, saved, grad, dxp, dwhh, dbhh, dinit, work,
+                steps, batch, hidden, gemm);
+    }
+
+    private static void forward(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer xp, Buffer whh, boolean whhT,
+                                Buffer bhh, Buffer[] init, Buffer out, Buffer saved, int steps, int batch, int hidden,
+                                BufferGemm gemm) {
+        if (hidden == 0) return;                        // every output is empty
+        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh;
+        boolean transB = !whhT;                         // hw = h·W_hhᵀ: B is W_hh [G·H, H] used transposed
+        if (kind == CellKind.TANH || kind == CellKind.RELU) s.copy(xp, 0, out, 0, steps * bh);
+        int scratch = kind == CellKind.LSTM ? 5 * steps * bh : 4 * steps * bh;
+        for (int i = 0; i < steps; i++) {
+            int t = reverse ? steps - 1 - i : i, p = reverse ? t + 1 : t - 1;
+            Buffer hb = i == 0 ? init[0] : out;
+            int ho = i == 0 ? 0 : p * bh;
+            switch (kind) {
+                case TANH, RELU -> {
+                    s.gemm(gemm, hb, ho, false, whh, 0, transB, out, t * bh, true, batch, hidden, hidden);
+                    s.elman(kind == CellKind.RELU, out, t * bh, bh);
+                }
+                case LSTM -> {
+                    Buffer cb = i == 0 ? init[1] : out;
+                    int co = i == 0 ? 0 : cOut + p * bh;
+                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, batch, gh, hidden);
+                    s.lstm(xp, t * rows, saved, scratch, cb, co, saved, t * rows, 4 * steps * bh + t * bh,
+                            out, t * bh, cOut + t * bh, batch);
+                }
+                case GRU -> {
+                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, batch, gh, hidden);
+                    s.gru(xp, t * rows, saved, scratch, bhh, hb, ho, saved, 4 * t * bh, out, t * bh, batch);
+                }
+            }
+        }
+    }
+
+    private static void backward(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer whh, Buffer[] init, Buffer out,
+                                 Buffer saved, Buffer grad, Buffer dxp, Buffer dwhh, Buffer dbhh, Buffer[] dinit, Buffer work,
+                                 int steps, int batch, int hidden, BufferGemm gemm) {
+        if (hidden == 0) return;                        // every output is empty
+        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh;
+        for (Buffer d : dinit) s.zero(d, 0, bh);
+        Buffer dh = dinit[0];
+        for (int i = 0; i < steps; i++) {
+            int t = reverse ? i : steps - 1 - i;                       // the forward's run order, backwards
+            boolean first = reverse ? t == steps - 1 : t == 0;
+            int p = reverse ? t + 1 : t - 1;
+            Buffer hb = first ? init[0] : out;
+            int ho = first ? 0 : p * bh;
+            switch (kind) {
+                case TANH, RELU -> {
+                    s.elmanBackward(kind == CellKind.RELU, grad, t * bh, dh, out, t * bh, dxp, t * bh, bh);
+                    s.gemm(gemm, dxp, t * bh, false, whh, 0, false, dh, 0, false, batch, hidden, hidden);
+                }
+                case LSTM -> {
+                    Buffer cb = first ? init[1] : out;
+                    int co = first ? 0 : cOut + p * bh;
+                    s.lstmBackward(grad, t * bh, cOut + t * bh, dh, dinit[1], saved, t * rows, 4 * steps * bh + t * bh,
+                            cb, co, dxp, t * rows, batch);
+                    s.gemm(gemm, dxp, t * rows, false, whh, 0, false, dh, 0, false, batch, hidden, gh);
+                }
+                case GRU -> {
+                    s.gruBackward(grad, t * bh, dh, saved, 4 * t * bh, hb, ho, dxp, t * rows, work, t * rows, batch);
+                    s.gemm(gemm, work, t * rows, false, whh, 0, false, dh, 0, true, batch, hidden, gh);
+                }
+            }
+        }
+        // dW_hh = Σ_t dgates_tᵀ·h_prev(t): the steps whose h_prev is a row of out[0] in one product (A is
+        // dgates [(T-1)·B, G·H] read transposed), then the step that started from init[0].
+        Buffer dg = kind == CellKind.GRU ? work : dxp;
+        if (steps == 0) {
+            s.zero(dwhh, 0, gh * hidden);
+        } else {
+            if (steps > 1) {
+                s.gemm(gemm, dg, reverse ? 0 : rows, true, out, reverse ? bh : 0, false, dwhh, 0, false,
+                        gh, hidden, (steps - 1) * batch);
+            }
+            s.gemm(gemm, dg, reverse ? (steps - 1) * rows : 0, true, init[0], 0, false, dwhh, 0, steps > 1, gh, hidden, batch);
+        }
+        if (kind == CellKind.GRU) s.columnSums(work, steps * batch, gh, dbhh);
+    }
+}
