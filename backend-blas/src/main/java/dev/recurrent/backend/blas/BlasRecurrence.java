@@ -30,26 +30,42 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  * back to its storage's pointer by identity. Each pointer gets three reusable views (one per operand
  * role, A, B and C, as one buffer can be two operands of a product at different offsets) whose position is
  * set per product, so a step allocates nothing (JavaCPP's {@code getPointer(offset)} would create a view
- * by reflection on every call). Thread policy as in {@link OpenBlasBackend#matmul}: products under the
- * small-product threshold (every step's) run on one OpenBLAS thread, the weight gradient on all.
+ * by reflection on every call).
+ *
+ * <p>Threads: one policy per call, so OpenBLAS's thread count never flips between the products of a
+ * sequence. When one step's product ({@code 2·B·G·H·H} flops) reaches {@link #STEP_THREADS_PROPERTY}
+ * (default 2 Mflop), every product runs on all of the backend's threads: the steps follow each other with
+ * only a short pointwise pass in between, so the OpenBLAS workers stay awake and a second core pays even
+ * for W1's Elman step (4 Mflop; measured on 2 cores, B=32 H=256: 40 ms a training step against 65 ms on
+ * one thread). Below it (W3: B=1, H=128, 0.13 Mflop a step) everything runs on one thread, where waking a
+ * worker costs more than it saves (16 ms against 28 ms).
  */
 final class BlasRecurrence implements BufferGemm {
+    /** System property: the flops of one step's product from which a sequence uses every OpenBLAS thread. */
+    static final String STEP_THREADS_PROPERTY = "rnn.blas.stepThreadsFlops";
+    private static final long STEP_THREADS_FLOPS = Long.getLong(STEP_THREADS_PROPERTY, 2_000_000L);
+
     private final OpenBlasBackend backend;
     private final int threads;
-    private final long smallGemmFlops;
+    private int callThreads = 1;
     private final List<OpenBlasStorage.Pin> pins = new ArrayList<>();
     private final List<Buffer> buffers = new ArrayList<>();
     private final List<Pointer[]> views = new ArrayList<>();          // views.get(i)[role] for buffers.get(i)
 
-    BlasRecurrence(OpenBlasBackend backend, int threads, long smallGemmFlops) {
+    BlasRecurrence(OpenBlasBackend backend, int threads) {
         this.backend = backend;
         this.threads = threads;
-        this.smallGemmFlops = smallGemmFlops;
+    }
+
+    /** Chooses the thread count of this call's products (see the class comment). */
+    private void threadsFor(CellKind kind, int batch, int hidden) {
+        callThreads = 2.0 * batch * kind.gates() * hidden * hidden >= STEP_THREADS_FLOPS ? threads : 1;
     }
 
     Storage[] forward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                       int steps, int batch, int hidden) {
         RecurrenceKernels.checkForward(OpenBlasBackend.NAME, kind, xp, whh, bhh, init, steps, batch, hidden);
+        threadsFor(kind, batch, hidden);
         DType dtype = xp.dtype();
         int saveSize = RecurrenceKernels.savedSize(kind, steps, batch, hidden);
         List<Storage> made = new ArrayList<>();
@@ -79,6 +95,7 @@ final class BlasRecurrence implements BufferGemm {
     Storage[] backward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                        Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
         RecurrenceKernels.checkBackward(OpenBlasBackend.NAME, kind, xp, whh, bhh, init, out, saved, grad, steps, batch, hidden);
+        threadsFor(kind, batch, hidden);
         if (saved == null && RecurrenceKernels.savedSize(kind, steps, batch, hidden) > 0) {
             // Not from this backend's recurrence: recompute step by step.
             return RecurrenceDefaults.backward(backend, kind, reverse, xp, whh, bhh, init, out, grad, steps, batch, hidden);
@@ -178,7 +195,7 @@ final class BlasRecurrence implements BufferGemm {
             if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0f);
             return;
         }
-        NativeBlas.useThreads(2.0 * m * n * k < smallGemmFlops ? 1 : threads);
+        NativeBlas.useThreads(callThreads);
         // Row-major; lda/ldb are the row lengths of A and B as stored, ldc = n.
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
                 1f, (FloatPointer) view(a, 0, aOff), transA ? m : k, (FloatPointer) view(b, 1, bOff), transB ? k : n,
@@ -193,7 +210,7 @@ final class BlasRecurrence implements BufferGemm {
             if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0.0);
             return;
         }
-        NativeBlas.useThreads(2.0 * m * n * k < smallGemmFlops ? 1 : threads);
+        NativeBlas.useThreads(callThreads);
         cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
                 1d, (DoublePointer) view(a, 0, aOff), transA ? m : k, (DoublePointer) view(b, 1, bOff), transB ? k : n,
                 accumulate ? 1d : 0d, (DoublePointer) view(c, 2, cOff), n);

@@ -406,13 +406,13 @@ public final class OpenBlasBackend implements Backend {
     @Override
     public Storage[] recurrence(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                                 int steps, int batch, int hidden) {
-        return new BlasRecurrence(this, threads, smallGemmFlops).forward(kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
+        return new BlasRecurrence(this, threads).forward(kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
     }
 
     @Override
     public Storage[] recurrenceBackward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                                         Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
-        return new BlasRecurrence(this, threads, smallGemmFlops)
+        return new BlasRecurrence(this, threads)
                 .backward(kind, reverse, xp, whh, bhh, init, out, saved, grad, steps, batch, hidden);
     }
 }
