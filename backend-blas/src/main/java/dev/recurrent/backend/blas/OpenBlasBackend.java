@@ -13,6 +13,7 @@ import dev.recurrent.core.backend.Storage;
 import dev.recurrent.core.backend.UnaryOp;
 
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 import java.nio.DoubleBuffer;
@@ -86,11 +87,23 @@ public final class OpenBlasBackend implements Backend {
     public Storage full(DType dtype, int size, double value) {
         OpenBlasStorage out = allocate(dtype, size);
         try (OpenBlasStorage.Pin o = out.pin()) {
-            if (dtype == DType.F32) BufferKernels.fill(o.floats(), size, value);
-            else BufferKernels.fill(o.doubles(), size, value);
+            boolean zeroBits = dtype == DType.F32 ? Float.floatToRawIntBits((float) value) == 0
+                    : Double.doubleToRawLongBits(value) == 0;
+            if (zeroBits && size >= MEMSET_MIN) {
+                // +0.0 is all zero bytes in both dtypes. The pointer is fresh (position 0, no other user),
+                // and the static memset leaves its position and limit alone.
+                Pointer.memset(dtype == DType.F32 ? o.floatPointer() : o.doublePointer(), 0, (long) size * dtype.bytes());
+            } else if (dtype == DType.F32) {
+                BufferKernels.fill(o.floats(), size, value);
+            } else {
+                BufferKernels.fill(o.doubles(), size, value);
+            }
         }
         return out;
     }
+
+    /** Below this many elements a zero fill stays in Java (a JNI call costs about as much as the loop). */
+    private static final int MEMSET_MIN = 256;
 
     @Override
     public Storage fromArray(DType dtype, double[] data) {

@@ -29,10 +29,13 @@ import java.nio.FloatBuffer;
  *   <li>F32 results of transcendental functions, scalar ops and axpy are computed in double and rounded
  *       once; F32 sums accumulate in double. Sigmoid never overflows. Comparisons give 1 or 0; MAX and
  *       MIN propagate NaN; relu(NaN) is NaN; {@code where} takes {@code a} where cond is NaN.</li>
- *   <li>Thread-safe: no shared state. The kernels run on the calling thread.</li>
+ *   <li>Thread-safe: no shared state (the scratch chunks that direct buffers are copied through are per
+ *       thread). The kernels run on the calling thread.</li>
  * </ul>
  */
 public final class BufferKernels {
+    private static final int CHUNK = FloatKernels.CHUNK;
+
     private BufferKernels() { }
 
     // ---- memory -----------------------------------------------------------------------------------
@@ -51,17 +54,39 @@ public final class BufferKernels {
 
     /** {@code dst[0, n) = src[0, n)} widened to double (exact). */
     public static void convert(FloatBuffer src, DoubleBuffer dst, int n) {
-        for (int i = 0; i < n; i++) dst.put(i, src.get(i));
+        float[] s = FloatKernels.scratch()[0];
+        double[] t = DoubleKernels.scratch()[3];
+        for (int d = 0; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            float[] x = FloatKernels.load(src, d, s, m);
+            double[] z = DoubleKernels.target(dst, t);
+            for (int j = 0, xo = FloatKernels.off(src, d, m), zo = DoubleKernels.off(dst, d, m); j < m; j++) z[zo + j] = x[xo + j];
+            DoubleKernels.store(dst, d, z, m);
+        }
     }
 
     /** {@code dst[0, n) = src[0, n)} rounded to float. */
     public static void convert(DoubleBuffer src, FloatBuffer dst, int n) {
-        for (int i = 0; i < n; i++) dst.put(i, (float) src.get(i));
+        double[] s = DoubleKernels.scratch()[0];
+        float[] t = FloatKernels.scratch()[3];
+        for (int d = 0; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            double[] x = DoubleKernels.load(src, d, s, m);
+            float[] z = FloatKernels.target(dst, t);
+            for (int j = 0, xo = DoubleKernels.off(src, d, m), zo = FloatKernels.off(dst, d, m); j < m; j++) z[zo + j] = (float) x[xo + j];
+            FloatKernels.store(dst, d, z, m);
+        }
     }
 
     /** {@code out[0, src.length) = src} rounded to float. */
     public static void fromArray(double[] src, FloatBuffer out) {
-        for (int i = 0; i < src.length; i++) out.put(i, (float) src[i]);
+        float[] t = FloatKernels.scratch()[3];
+        for (int d = 0, n = src.length; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            float[] z = FloatKernels.target(out, t);
+            for (int j = 0, zo = FloatKernels.off(out, d, m); j < m; j++) z[zo + j] = (float) src[d + j];
+            FloatKernels.store(out, d, z, m);
+        }
     }
 
     /** {@code out[0, src.length) = src} (a bulk copy). */
@@ -72,13 +97,24 @@ public final class BufferKernels {
 
     /** {@code out[0, src.length) = src} widened to double. */
     public static void fromArray(float[] src, DoubleBuffer out) {
-        for (int i = 0; i < src.length; i++) out.put(i, src[i]);
+        double[] t = DoubleKernels.scratch()[3];
+        for (int d = 0, n = src.length; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            double[] z = DoubleKernels.target(out, t);
+            for (int j = 0, zo = DoubleKernels.off(out, d, m); j < m; j++) z[zo + j] = src[d + j];
+            DoubleKernels.store(out, d, z, m);
+        }
     }
 
     /** A new array holding {@code x[0, n)} widened to double. */
     public static double[] toDoubleArray(FloatBuffer x, int n) {
         double[] r = new double[n];
-        for (int i = 0; i < n; i++) r[i] = x.get(i);
+        float[] s = FloatKernels.scratch()[0];
+        for (int d = 0; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            float[] v = FloatKernels.load(x, d, s, m);
+            for (int j = 0, xo = FloatKernels.off(x, d, m); j < m; j++) r[d + j] = v[xo + j];
+        }
         return r;
     }
 
@@ -99,7 +135,12 @@ public final class BufferKernels {
     /** A new array holding {@code x[0, n)} rounded to float. */
     public static float[] toFloatArray(DoubleBuffer x, int n) {
         float[] r = new float[n];
-        for (int i = 0; i < n; i++) r[i] = (float) x.get(i);
+        double[] s = DoubleKernels.scratch()[0];
+        for (int d = 0; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            double[] v = DoubleKernels.load(x, d, s, m);
+            for (int j = 0, xo = DoubleKernels.off(x, d, m); j < m; j++) r[d + j] = (float) v[xo + j];
+        }
         return r;
     }
 

@@ -8,10 +8,13 @@ import dev.recurrent.core.backend.UnaryOp;
 import java.nio.FloatBuffer;
 
 /**
- * The F32 inner loops behind {@link BufferKernels}: absolute get/put only, the op switched on outside
- * the loop. Transcendental functions are computed in double and rounded once (tanh through
- * {@link #tanh}, accurate to far better than a float ulp). {@link DoubleKernels} is the same file for
- * F64, with {@link Math#tanh}; keep the two in step.
+ * The F32 kernels behind {@link BufferKernels}. Contiguous runs (and stride-0 operands) go through the
+ * array loops of {@link FloatLoops}: on a heap buffer over its own array, on a direct buffer in chunks
+ * of {@link #CHUNK} copied in and out with bulk absolute get/put into thread-local scratch arrays (a
+ * loop of absolute get/put on a direct buffer is checked element by element and not vectorised). Other
+ * strides keep per-element absolute get/put. Transcendental functions are computed in double and
+ * rounded once (tanh through {@link #tanh}, accurate to far better than a float ulp). {@link DoubleKernels}
+ * is the same file for F64, with {@link Math#tanh}; keep the two in step.
  */
 final class FloatKernels {
     private FloatKernels() { }
@@ -31,106 +34,228 @@ final class FloatKernels {
         return Math.copySign(1 - 2 / (Math.exp(2 * ax) + 1), x);
     }
 
+    /** Elements per bulk chunk: four scratch arrays of this many floats stay within the L1 cache. */
+    static final int CHUNK = 1024;
+    /** Rows shorter than this keep the per-element loop (no thread-local look-up, no bulk copy). */
+    static final int MIN_BULK = 16;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+
+    /** This thread's four scratch chunks (inputs in 0-2, output in 3); callers must not nest their use. */
+    static float[][] scratch() { return SCRATCH.get(); }
+
+    // A chunk of a buffer as an array: the buffer's own array when it has one (no copy), else `s`, filled
+    // in bulk. `off` is the array index of buffer elements [i, i+m) (0 in `s`), checked against the
+    // buffer's limit. `store` writes back a chunk computed in `s`.
+
+    static float[] load(FloatBuffer b, int i, float[] s, int m) {
+        if (b.hasArray()) return b.array();
+        b.get(i, s, 0, m);
+        return s;
+    }
+
+    static float[] target(FloatBuffer b, float[] s) { return b.hasArray() ? b.array() : s; }
+
+    static int off(FloatBuffer b, int i, int m) {
+        if (!b.hasArray()) return 0;
+        java.util.Objects.checkFromIndexSize(i, m, b.limit());   // as the buffer would: never past its limit
+        return b.arrayOffset() + i;
+    }
+
+    static void store(FloatBuffer b, int i, float[] s, int m) {
+        if (!b.hasArray()) b.put(i, s, 0, m);
+    }
+
     static void unary(UnaryOp op, FloatBuffer x, FloatBuffer out, int n) {
-        switch (op) {
-            case NEG -> { for (int i = 0; i < n; i++) out.put(i, -x.get(i)); }
-            case EXP -> { for (int i = 0; i < n; i++) out.put(i, (float) Math.exp(x.get(i))); }
-            case LOG -> { for (int i = 0; i < n; i++) out.put(i, (float) Math.log(x.get(i))); }
-            case SQRT -> { for (int i = 0; i < n; i++) out.put(i, (float) Math.sqrt(x.get(i))); }
-            case ABS -> { for (int i = 0; i < n; i++) out.put(i, Math.abs(x.get(i))); }
-            case SIGN -> { for (int i = 0; i < n; i++) out.put(i, Math.signum(x.get(i))); }
-            case TANH -> { for (int i = 0; i < n; i++) out.put(i, (float) tanh(x.get(i))); }
-            case SIGMOID -> { for (int i = 0; i < n; i++) out.put(i, (float) DoubleKernels.sigmoid(x.get(i))); }
-            case RELU -> { for (int i = 0; i < n; i++) { float v = x.get(i); out.put(i, v < 0 ? 0f : v); } }
-            case STEP -> { for (int i = 0; i < n; i++) out.put(i, x.get(i) > 0 ? 1f : 0f); }
-            default -> throw new IllegalArgumentException("unary: unsupported op " + op);
+        float[][] s = scratch();
+        for (int d = 0; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            float[] z = target(out, s[3]);
+            FloatLoops.unary(op, load(x, d, s[0], m), off(x, d, m), z, off(out, d, m), m);
+            store(out, d, z, m);
         }
     }
 
-    static void scalar(ScalarOp op, FloatBuffer x, double s, FloatBuffer out, int n) {
-        switch (op) {
-            case ADD -> { for (int i = 0; i < n; i++) out.put(i, (float) (x.get(i) + s)); }
-            case MUL -> { for (int i = 0; i < n; i++) out.put(i, (float) (x.get(i) * s)); }
-            case POW -> { for (int i = 0; i < n; i++) out.put(i, (float) Math.pow(x.get(i), s)); }
-            case MAX -> { for (int i = 0; i < n; i++) out.put(i, (float) Math.max(x.get(i), s)); }
-            case MIN -> { for (int i = 0; i < n; i++) out.put(i, (float) Math.min(x.get(i), s)); }
-            case RSUB -> { for (int i = 0; i < n; i++) out.put(i, (float) (s - x.get(i))); }
-            case RDIV -> { for (int i = 0; i < n; i++) out.put(i, (float) (s / x.get(i))); }
-            case GT -> { for (int i = 0; i < n; i++) out.put(i, x.get(i) > s ? 1f : 0f); }
-            case GE -> { for (int i = 0; i < n; i++) out.put(i, x.get(i) >= s ? 1f : 0f); }
-            case LT -> { for (int i = 0; i < n; i++) out.put(i, x.get(i) < s ? 1f : 0f); }
-            case LE -> { for (int i = 0; i < n; i++) out.put(i, x.get(i) <= s ? 1f : 0f); }
-            default -> throw new IllegalArgumentException("scalar: unsupported op " + op);
+    static void scalar(ScalarOp op, FloatBuffer x, double v, FloatBuffer out, int n) {
+        float[][] s = scratch();
+        for (int d = 0; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            float[] z = target(out, s[3]);
+            FloatLoops.scalar(op, load(x, d, s[0], m), off(x, d, m), v, z, off(out, d, m), m);
+            store(out, d, z, m);
         }
     }
 
-    /** One row: {@code out[o+j] = a[ia + j*sa] op b[ib + j*sb]} for j &lt; len (a stride may be 0). */
+    /**
+     * One row: {@code out[o+j] = a[ia + j*sa] op b[ib + j*sb]} for j &lt; len (a stride may be 0). Strides
+     * of 0 and 1 go through {@link FloatLoops} in chunks (a stride-0 operand is spread over a scratch
+     * chunk once); other strides, and short rows, keep the per-element loop.
+     */
     static void binaryRow(BinaryOp op, FloatBuffer a, int ia, int sa, FloatBuffer b, int ib, int sb,
                           FloatBuffer out, int o, int len) {
+        if (len < MIN_BULK || (sa & ~1) != 0 || (sb & ~1) != 0) {
+            binaryStrided(op, a, ia, sa, b, ib, sb, out, o, len);
+            return;
+        }
+        if (sa == 0 && sb == 0) {
+            fill(out, o, len, FloatLoops.binary(op, a.get(ia), b.get(ib)));
+            return;
+        }
+        float[][] s = scratch();
+        if (sa == 0) java.util.Arrays.fill(s[0], 0, Math.min(CHUNK, len), a.get(ia));
+        if (sb == 0) java.util.Arrays.fill(s[1], 0, Math.min(CHUNK, len), b.get(ib));
+        for (int d = 0; d < len; d += CHUNK) {
+            int m = Math.min(CHUNK, len - d);
+            float[] x = sa == 0 ? s[0] : load(a, ia + d, s[0], m), y = sb == 0 ? s[1] : load(b, ib + d, s[1], m);
+            float[] z = target(out, s[3]);
+            FloatLoops.binary(op, x, sa == 0 ? 0 : off(a, ia + d, m), y, sb == 0 ? 0 : off(b, ib + d, m), z, off(out, o + d, m), m);
+            store(out, o + d, z, m);
+        }
+    }
+
+    private static void binaryStrided(BinaryOp op, FloatBuffer a, int ia, int sa, FloatBuffer b, int ib, int sb,
+                                      FloatBuffer out, int o, int len) {
         int end = o + len;
         switch (op) {
             case ADD -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) + b.get(ib)); }
             case SUB -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) - b.get(ib)); }
             case MUL -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) * b.get(ib)); }
             case DIV -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) / b.get(ib)); }
-            case MAX -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, Math.max(a.get(ia), b.get(ib))); }
-            case MIN -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, Math.min(a.get(ia), b.get(ib))); }
-            case GT -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) > b.get(ib) ? 1f : 0f); }
-            case GE -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) >= b.get(ib) ? 1f : 0f); }
-            case LT -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) < b.get(ib) ? 1f : 0f); }
-            case LE -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) <= b.get(ib) ? 1f : 0f); }
-            case EQ -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, a.get(ia) == b.get(ib) ? 1f : 0f); }
-            default -> throw new IllegalArgumentException("binary: unsupported op " + op);
+            default -> { for (; o < end; o++, ia += sa, ib += sb) out.put(o, FloatLoops.binary(op, a.get(ia), b.get(ib))); }
         }
     }
 
-    /** One row: {@code out[o+j] = cond[ic + j*sc] != 0 ? a[ia + j*sa] : b[ib + j*sb]}. */
+    /** One row: {@code out[o+j] = cond[ic + j*sc] != 0 ? a[ia + j*sa] : b[ib + j*sb]}; strides 0 and 1 in chunks. */
     static void whereRow(FloatBuffer cond, int ic, int sc, FloatBuffer a, int ia, int sa, FloatBuffer b, int ib, int sb,
                          FloatBuffer out, int o, int len) {
-        for (int end = o + len; o < end; o++, ic += sc, ia += sa, ib += sb) {
-            out.put(o, cond.get(ic) != 0 ? a.get(ia) : b.get(ib));
-        }
-    }
-
-    /** {@code out[o, i] = op over j of x[o, j, i]}; SUM accumulates in double. */
-    static void reduce(ReduceOp op, FloatBuffer x, int outer, int n, int inner, FloatBuffer out) {
-        if (op == ReduceOp.SUM) {
-            double[] acc = new double[inner];
-            for (int o = 0; o < outer; o++) {
-                int base = o * n * inner;
-                if (inner == 1) {
-                    double s = 0;
-                    for (int j = 0; j < n; j++) s += x.get(base + j);
-                    out.put(o, (float) s);
-                    continue;
-                }
-                java.util.Arrays.fill(acc, 0);
-                for (int j = 0, row = base; j < n; j++, row += inner) {
-                    for (int i = 0; i < inner; i++) acc[i] += x.get(row + i);
-                }
-                for (int i = 0; i < inner; i++) out.put(o * inner + i, (float) acc[i]);
+        if (len < MIN_BULK || ((sc | sa | sb) & ~1) != 0) {
+            for (int end = o + len; o < end; o++, ic += sc, ia += sa, ib += sb) {
+                out.put(o, cond.get(ic) != 0 ? a.get(ia) : b.get(ib));
             }
             return;
         }
+        float[][] s = scratch();
+        int first = Math.min(CHUNK, len);
+        if (sc == 0) java.util.Arrays.fill(s[0], 0, first, cond.get(ic));
+        if (sa == 0) java.util.Arrays.fill(s[1], 0, first, a.get(ia));
+        if (sb == 0) java.util.Arrays.fill(s[2], 0, first, b.get(ib));
+        for (int d = 0; d < len; d += CHUNK) {
+            int m = Math.min(CHUNK, len - d);
+            float[] c = sc == 0 ? s[0] : load(cond, ic + d, s[0], m);
+            float[] x = sa == 0 ? s[1] : load(a, ia + d, s[1], m), y = sb == 0 ? s[2] : load(b, ib + d, s[2], m);
+            float[] z = target(out, s[3]);
+            FloatLoops.where(c, sc == 0 ? 0 : off(cond, ic + d, m), x, sa == 0 ? 0 : off(a, ia + d, m),
+                    y, sb == 0 ? 0 : off(b, ib + d, m), z, off(out, o + d, m), m);
+            store(out, o + d, z, m);
+        }
+    }
+
+    /**
+     * {@code out[o, i] = op over j of x[o, j, i]}; SUM accumulates in double, in the order j = 0, 1, ...
+     * for every (o, i), so the result does not depend on the chunking. Rows of x are read in chunks of
+     * whole rows where they fit.
+     */
+    static void reduce(ReduceOp op, FloatBuffer x, int outer, int n, int inner, FloatBuffer out) {
         boolean max = op == ReduceOp.MAX;
-        if (!max && op != ReduceOp.MIN) throw new IllegalArgumentException("reduce: unsupported op " + op);
-        float init = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        if (!max && op != ReduceOp.MIN && op != ReduceOp.SUM) throw new IllegalArgumentException("reduce: unsupported op " + op);
+        if (outer == 0 || inner == 0) return;
+        float[][] s = scratch();
+        if (op == ReduceOp.SUM && inner == 1) {
+            sumRows(x, outer, n, out, s);
+            return;
+        }
+        double[] acc = op == ReduceOp.SUM ? new double[inner] : null;
+        float[] ext = op == ReduceOp.SUM ? null : new float[inner];
+        int rowsPerChunk = Math.max(1, CHUNK / inner);
         for (int o = 0; o < outer; o++) {
-            int base = o * n * inner, dst = o * inner;
-            for (int i = 0; i < inner; i++) out.put(dst + i, init);
-            for (int j = 0, row = base; j < n; j++, row += inner) {
-                if (max) {
-                    for (int i = 0; i < inner; i++) out.put(dst + i, Math.max(out.get(dst + i), x.get(row + i)));
-                } else {
-                    for (int i = 0; i < inner; i++) out.put(dst + i, Math.min(out.get(dst + i), x.get(row + i)));
+            if (acc != null) java.util.Arrays.fill(acc, 0);
+            else java.util.Arrays.fill(ext, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
+            int base = o * n * inner;
+            int j = 0;
+            if (inner * 4 <= CHUNK) {                  // k whole rows per chunk
+                for (; j < n; j += rowsPerChunk) {
+                    int k = Math.min(rowsPerChunk, n - j), start = base + j * inner, r = 0;
+                    float[] v = load(x, start, s[0], k * inner);
+                    int vo = off(x, start, k * inner);
+                    if (acc != null) {
+                        for (; r + 4 <= k; r += 4, vo += 4 * inner) {
+                            FloatLoops.accumulate4(acc, 0, v, vo, v, vo + inner, v, vo + 2 * inner, v, vo + 3 * inner, inner);
+                        }
+                    }
+                    for (; r < k; r++, vo += inner) {
+                        if (acc != null) FloatLoops.accumulate(acc, 0, v, vo, inner);
+                        else FloatLoops.extreme(max, ext, 0, v, vo, inner);
+                    }
+                }
+            } else if (acc != null) {                  // SUM: four rows at a time, each in chunks
+                for (; j + 4 <= n; j += 4) {
+                    int r0 = base + j * inner, r1 = r0 + inner, r2 = r1 + inner, r3 = r2 + inner;
+                    for (int i = 0; i < inner; i += CHUNK) {
+                        int m = Math.min(CHUNK, inner - i);
+                        FloatLoops.accumulate4(acc, i, load(x, r0 + i, s[0], m), off(x, r0 + i, m), load(x, r1 + i, s[1], m),
+                                off(x, r1 + i, m), load(x, r2 + i, s[2], m), off(x, r2 + i, m), load(x, r3 + i, s[3], m),
+                                off(x, r3 + i, m), m);
+                    }
                 }
             }
+            if (inner * 4 > CHUNK) {                   // the remaining rows one by one, each in chunks
+                for (int row = base + j * inner; j < n; j++, row += inner) {
+                    for (int i = 0; i < inner; i += CHUNK) {
+                        int m = Math.min(CHUNK, inner - i);
+                        float[] v = load(x, row + i, s[0], m);
+                        if (acc != null) FloatLoops.accumulate(acc, i, v, off(x, row + i, m), m);
+                        else FloatLoops.extreme(max, ext, i, v, off(x, row + i, m), m);
+                    }
+                }
+            }
+            int dst = o * inner;
+            if (ext != null) {
+                out.put(dst, ext, 0, inner);
+                continue;
+            }
+            for (int i = 0; i < inner; i += CHUNK) {
+                int m = Math.min(CHUNK, inner - i);
+                float[] z = target(out, s[3]);
+                int zo = off(out, dst + i, m);
+                for (int q = 0; q < m; q++) z[zo + q] = (float) acc[i + q];
+                store(out, dst + i, z, m);
+            }
+        }
+    }
+
+    // SUM with inner == 1: out[o] = x[o*n] + ... + x[o*n + n-1], in double, several short rows per chunk.
+    private static void sumRows(FloatBuffer x, int outer, int n, FloatBuffer out, float[][] s) {
+        if (n > CHUNK) {
+            for (int o = 0, base = 0; o < outer; o++, base += n) {
+                double sum = 0;
+                for (int j = 0; j < n; j += CHUNK) {
+                    int m = Math.min(CHUNK, n - j);
+                    sum = FloatLoops.sum(sum, load(x, base + j, s[0], m), off(x, base + j, m), m);
+                }
+                out.put(o, (float) sum);
+            }
+            return;
+        }
+        int rowsPerChunk = n == 0 ? CHUNK : CHUNK / n;
+        for (int o = 0; o < outer; o += rowsPerChunk) {
+            int k = Math.min(rowsPerChunk, outer - o);
+            float[] v = load(x, o * n, s[0], k * n);
+            int vo = off(x, o * n, k * n);
+            float[] z = target(out, s[3]);
+            int zo = off(out, o, k);
+            for (int r = 0; r < k; r++, vo += n) z[zo + r] = (float) FloatLoops.sum(0, v, vo, n);
+            store(out, o, z, k);
         }
     }
 
     /** {@code y[i] += alpha * x[i]}, computed in double. */
     static void axpy(double alpha, FloatBuffer x, FloatBuffer y, int n) {
-        for (int i = 0; i < n; i++) y.put(i, (float) (y.get(i) + alpha * x.get(i)));
+        float[][] s = scratch();
+        for (int d = 0; d < n; d += CHUNK) {
+            int m = Math.min(CHUNK, n - d);
+            float[] v = load(y, d, s[3], m);
+            FloatLoops.axpy(alpha, load(x, d, s[0], m), off(x, d, m), v, off(y, d, m), m);
+            store(y, d, v, m);
+        }
     }
 
     /** Copies one strided row: {@code out[o+j] = x[ix + j*sx]}. */
@@ -162,10 +287,22 @@ final class FloatKernels {
 
     /** Adds {@code len} elements of {@code src} from {@code is} into {@code out} from {@code o}. */
     static void addRow(FloatBuffer src, int is, FloatBuffer out, int o, int len) {
-        for (int end = o + len; o < end; o++, is++) out.put(o, out.get(o) + src.get(is));
+        binaryRow(BinaryOp.ADD, out, o, 1, src, is, 1, out, o, len);
     }
 
+    /** {@code out[from, from+n) = v}: {@link java.util.Arrays#fill} on a heap buffer, bulk puts of a filled chunk on a direct one. */
     static void fill(FloatBuffer out, int from, int n, float v) {
-        for (int i = from, end = from + n; i < end; i++) out.put(i, v);
+        if (out.hasArray()) {
+            int start = out.arrayOffset() + from;
+            java.util.Arrays.fill(out.array(), start, start + n, v);
+            return;
+        }
+        if (n < MIN_BULK) {
+            for (int i = from, end = from + n; i < end; i++) out.put(i, v);
+            return;
+        }
+        float[] s = scratch()[3];
+        java.util.Arrays.fill(s, 0, Math.min(CHUNK, n), v);
+        for (int d = 0; d < n; d += CHUNK) out.put(from + d, s, 0, Math.min(CHUNK, n - d));
     }
 }

@@ -1,0 +1,125 @@
+package dev.recurrent.backend.cpu;
+
+import dev.recurrent.core.backend.BinaryOp;
+import dev.recurrent.core.backend.ScalarOp;
+import dev.recurrent.core.backend.UnaryOp;
+
+/**
+ * The F32 elementwise loops over plain arrays, {@code m} elements from the given offsets: simple counted
+ * loops that C2 unrolls and vectorises, which it does not do for loops over a direct {@code FloatBuffer}.
+ * {@link FloatKernels} feeds them either the buffers' own arrays or chunks copied in bulk. Every
+ * expression is the one the per-element buffer loop computes, so results are bit-for-bit the same.
+ * {@link DoubleLoops} is the same file for F64; keep the two in step.
+ */
+final class FloatLoops {
+    private FloatLoops() { }
+
+    /** The value of one element of {@link #binary}. */
+    static float binary(BinaryOp op, float x, float y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case MAX -> Math.max(x, y);
+            case MIN -> Math.min(x, y);
+            case GT -> x > y ? 1f : 0f;
+            case GE -> x >= y ? 1f : 0f;
+            case LT -> x < y ? 1f : 0f;
+            case LE -> x <= y ? 1f : 0f;
+            case EQ -> x == y ? 1f : 0f;
+        };
+    }
+
+    /** {@code z[zo+j] = x[xo+j] op y[yo+j]} for j &lt; m. */
+    static void binary(BinaryOp op, float[] x, int xo, float[] y, int yo, float[] z, int zo, int m) {
+        switch (op) {
+            case ADD -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] + y[yo + j]; }
+            case SUB -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] - y[yo + j]; }
+            case MUL -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] * y[yo + j]; }
+            case DIV -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] / y[yo + j]; }
+            case MAX -> { for (int j = 0; j < m; j++) z[zo + j] = Math.max(x[xo + j], y[yo + j]); }
+            case MIN -> { for (int j = 0; j < m; j++) z[zo + j] = Math.min(x[xo + j], y[yo + j]); }
+            case GT -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] > y[yo + j] ? 1f : 0f; }
+            case GE -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] >= y[yo + j] ? 1f : 0f; }
+            case LT -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] < y[yo + j] ? 1f : 0f; }
+            case LE -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] <= y[yo + j] ? 1f : 0f; }
+            case EQ -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] == y[yo + j] ? 1f : 0f; }
+            default -> throw new IllegalArgumentException("binary: unsupported op " + op);
+        }
+    }
+
+    /** {@code z[zo+j] = op(x[xo+j])} for j &lt; m. */
+    static void unary(UnaryOp op, float[] x, int xo, float[] z, int zo, int m) {
+        switch (op) {
+            case NEG -> { for (int j = 0; j < m; j++) z[zo + j] = -x[xo + j]; }
+            case EXP -> { for (int j = 0; j < m; j++) z[zo + j] = (float) Math.exp(x[xo + j]); }
+            case LOG -> { for (int j = 0; j < m; j++) z[zo + j] = (float) Math.log(x[xo + j]); }
+            case SQRT -> { for (int j = 0; j < m; j++) z[zo + j] = (float) Math.sqrt(x[xo + j]); }
+            case ABS -> { for (int j = 0; j < m; j++) z[zo + j] = Math.abs(x[xo + j]); }
+            case SIGN -> { for (int j = 0; j < m; j++) z[zo + j] = Math.signum(x[xo + j]); }
+            case TANH -> { for (int j = 0; j < m; j++) z[zo + j] = (float) FloatKernels.tanh(x[xo + j]); }
+            case SIGMOID -> { for (int j = 0; j < m; j++) z[zo + j] = (float) DoubleKernels.sigmoid(x[xo + j]); }
+            case RELU -> { for (int j = 0; j < m; j++) { float v = x[xo + j]; z[zo + j] = v < 0 ? 0f : v; } }
+            case STEP -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] > 0 ? 1f : 0f; }
+            default -> throw new IllegalArgumentException("unary: unsupported op " + op);
+        }
+    }
+
+    /** {@code z[zo+j] = op(x[xo+j], s)} for j &lt; m, computed in double and rounded once. */
+    static void scalar(ScalarOp op, float[] x, int xo, double s, float[] z, int zo, int m) {
+        switch (op) {
+            case ADD -> { for (int j = 0; j < m; j++) z[zo + j] = (float) (x[xo + j] + s); }
+            case MUL -> { for (int j = 0; j < m; j++) z[zo + j] = (float) (x[xo + j] * s); }
+            case POW -> { for (int j = 0; j < m; j++) z[zo + j] = (float) Math.pow(x[xo + j], s); }
+            case MAX -> { for (int j = 0; j < m; j++) z[zo + j] = (float) Math.max(x[xo + j], s); }
+            case MIN -> { for (int j = 0; j < m; j++) z[zo + j] = (float) Math.min(x[xo + j], s); }
+            case RSUB -> { for (int j = 0; j < m; j++) z[zo + j] = (float) (s - x[xo + j]); }
+            case RDIV -> { for (int j = 0; j < m; j++) z[zo + j] = (float) (s / x[xo + j]); }
+            case GT -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] > s ? 1f : 0f; }
+            case GE -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] >= s ? 1f : 0f; }
+            case LT -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] < s ? 1f : 0f; }
+            case LE -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] <= s ? 1f : 0f; }
+            default -> throw new IllegalArgumentException("scalar: unsupported op " + op);
+        }
+    }
+
+    /** {@code z[zo+j] = c[co+j] != 0 ? x[xo+j] : y[yo+j]} for j &lt; m. */
+    static void where(float[] c, int co, float[] x, int xo, float[] y, int yo, float[] z, int zo, int m) {
+        for (int j = 0; j < m; j++) z[zo + j] = c[co + j] != 0 ? x[xo + j] : y[yo + j];
+    }
+
+    /** {@code acc[ao+j] += x[xo+j]} for j &lt; m, in double. */
+    static void accumulate(double[] acc, int ao, float[] x, int xo, int m) {
+        for (int j = 0; j < m; j++) acc[ao + j] += x[xo + j];
+    }
+
+    /**
+     * Four rows at once: {@code acc[ao+j] = acc[ao+j] + x0[o0+j] + x1[o1+j] + x2[o2+j] + x3[o3+j]} for
+     * j &lt; m, added left to right (as four calls of {@link #accumulate} would) with one load and store of
+     * {@code acc}.
+     */
+    static void accumulate4(double[] acc, int ao, float[] x0, int o0, float[] x1, int o1, float[] x2, int o2, float[] x3, int o3, int m) {
+        for (int j = 0; j < m; j++) acc[ao + j] = acc[ao + j] + x0[o0 + j] + x1[o1 + j] + x2[o2 + j] + x3[o3 + j];
+    }
+
+    /** {@code s + x[xo] + x[xo+1] + ... + x[xo+m-1]}, added in that order in double. */
+    static double sum(double s, float[] x, int xo, int m) {
+        for (int j = 0; j < m; j++) s += x[xo + j];
+        return s;
+    }
+
+    /** {@code acc[ao+j] = max (or min) of acc[ao+j] and x[xo+j]} for j &lt; m. */
+    static void extreme(boolean max, float[] acc, int ao, float[] x, int xo, int m) {
+        if (max) {
+            for (int j = 0; j < m; j++) acc[ao + j] = Math.max(acc[ao + j], x[xo + j]);
+        } else {
+            for (int j = 0; j < m; j++) acc[ao + j] = Math.min(acc[ao + j], x[xo + j]);
+        }
+    }
+
+    /** {@code y[yo+j] = y[yo+j] + alpha * x[xo+j]} for j &lt; m, computed in double. */
+    static void axpy(double alpha, float[] x, int xo, float[] y, int yo, int m) {
+        for (int j = 0; j < m; j++) y[yo + j] = (float) (y[yo + j] + alpha * x[xo + j]);
+    }
+}
