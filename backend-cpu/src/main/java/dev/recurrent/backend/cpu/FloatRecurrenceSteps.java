@@ -6,32 +6,60 @@ import java.nio.FloatBuffer;
 /**
  * The F32 loops of {@link RecurrenceSteps}; {@link DoubleRecurrenceSteps} is the F64 twin. They work
  * batch row by batch row on arrays: a row's values are copied out of the buffers in bulk (one copy, not a
- * call per element), computed in double and copied back rounded to float. In the forward passes the
- * activations are {@link Activations}' vectorised loops over a row; the backward passes need no
- * transcendental function (the forward saved the activations). One instance per kernel call (it owns the
- * row arrays), used by one thread.
+ * call per element), computed, and copied back in bulk. Every loop is short and of one element type, so
+ * that C2 unrolls and vectorises it: HotSpot 17 does not vectorise a float/double conversion, and a loop
+ * that mixes one in stays scalar (several times slower on this code), so conversions get loops of their own.
+ *
+ * <p>Rows are widened to double, computed there and narrowed once per result, with the same operations in
+ * the same order as a per-element double loop (bit for bit its results): in the forward, the activations
+ * need double ({@link Activations}' vectorised loops, within 1 float ulp of correctly rounded); in the
+ * backward, double keeps the sums {@code dc + dh·o·(1 - tanh²c)} and the like free of float cancellation,
+ * and costs little more than float here (the bulk copies and the conversions dominate).
+ * One instance per kernel call (it owns the row arrays), used by one thread; when {@link RowSplit} splits
+ * a step's rows (opt-in, {@link RowSplit#PROPERTY}), a sibling instance runs the first half on its helper
+ * thread (the same code per row, so the same results).
  */
 final class FloatRecurrenceSteps implements RecurrenceSteps {
-    private final int hidden;
+    private final int gates, hidden;
+    private FloatRecurrenceSteps sibling;  // the helper thread's row arrays, when a pass is split (RowSplit)
     private final float[] f1, f2, f3;     // rows as stored: G·H, max(G·H, 4H), G·H
     private final float[][] narrow;       // rows as stored: six of H
-    private final double[] a, s1, s2;     // rows in double: G·H (gates), H, H
+    private final double[] a, t, s1, s2;  // rows in double: G·H (gates), max(G·H, 4H), H, H
+    private final double[][] wide;        // rows in double: six of H
     private double[] bias;                // GRU's b_hh in double, read once per call
 
     /** Row arrays for {@code gates·hidden}-wide gate rows. */
     FloatRecurrenceSteps(int gates, int hidden) {
         int gh = gates * hidden;
+        this.gates = gates;
         this.hidden = hidden;
         this.f1 = new float[gh];
         this.f2 = new float[Math.max(gh, 4 * hidden)];      // GRU's saved row is 4H wide
         this.f3 = new float[gh];
         this.narrow = new float[6][hidden];
         this.a = new double[gh];
+        this.t = new double[Math.max(gh, 4 * hidden)];
         this.s1 = new double[hidden];
         this.s2 = new double[hidden];
+        this.wide = new double[6][hidden];
     }
 
     private static FloatBuffer f(Buffer b) { return (FloatBuffer) b; }
+
+    private FloatRecurrenceSteps sibling() {
+        if (sibling == null) sibling = new FloatRecurrenceSteps(gates, hidden);
+        return sibling;
+    }
+
+    /** {@code d[i] = s[i]}, i < n. */
+    private static void widen(float[] s, int so, double[] d, int dOff, int n) {
+        for (int i = 0; i < n; i++) d[dOff + i] = s[so + i];
+    }
+
+    /** {@code d[i] = (float) s[i]}, i < n. */
+    private static void round(double[] s, int so, float[] d, int dOff, int n) {
+        for (int i = 0; i < n; i++) d[dOff + i] = (float) s[so + i];
+    }
 
     @Override
     public void gemm(BufferGemm g, Buffer a, int aOff, boolean transA, Buffer b, int bOff, boolean transB,
@@ -44,118 +72,184 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     @Override
     public void zero(Buffer x, int from, int n) {
         FloatBuffer b = f(x);
-        for (int i = from, end = from + n; i < end; i++) b.put(i, 0f);
+        float[] z = new float[Math.min(n, 8192)];
+        for (int e = 0; e < n; e += z.length) b.put(from + e, z, 0, Math.min(z.length, n - e));
     }
 
     @Override
     public void columnSums(Buffer x, int rows, int cols, Buffer out) {
         FloatBuffer in = f(x), o = f(out);
         double[] acc = new double[cols];
+        boolean rowsFit = cols <= f1.length;
         for (int r = 0, row = 0; r < rows; r++, row += cols) {
-            for (int j = 0; j < cols; j++) acc[j] += in.get(row + j);
+            if (rowsFit) {
+                in.get(row, f1, 0, cols);
+                widen(f1, 0, t, 0, cols);
+                for (int j = 0; j < cols; j++) acc[j] += t[j];
+            } else {
+                for (int j = 0; j < cols; j++) acc[j] += in.get(row + j);
+            }
         }
         for (int j = 0; j < cols; j++) o.put(j, (float) acc[j]);
     }
 
-    /** {@code dst[to..to+n) = (float) src[0..n)}, n <= H. */
-    private void store(double[] src, FloatBuffer dst, int to, int n) {
-        for (int i = 0; i < n; i++) f3[i] = (float) src[i];
-        dst.put(to, f3, 0, n);
-    }
-
     @Override
     public void elman(boolean relu, Buffer out, int o, int n) {
-        FloatBuffer y = f(out);
-        if (relu) {
-            for (int e = o, end = o + n; e < end; e++) { float v = y.get(e); y.put(e, v < 0 ? 0f : v); }
-            return;
+        int half = RowSplit.split(n / hidden, hidden) * hidden;
+        if (half == 0) {
+            elmanRows(relu, out, o, 0, n);
+        } else {
+            FloatRecurrenceSteps other = sibling();
+            RowSplit.run(() -> other.elmanRows(relu, out, o, 0, half), () -> elmanRows(relu, out, o, half, n));
         }
-        for (int e = 0; e < n; e += hidden) {                  // row by row: the arrays hold H
-            int len = Math.min(hidden, n - e);
-            y.get(o + e, f3, 0, len);
-            for (int j = 0; j < len; j++) s1[j] = f3[j];
-            Activations.tanh(s1, 0, len);
-            store(s1, y, o + e, len);
+    }
+
+    /** {@link #elman} over the window's elements [from, to). */
+    private void elmanRows(boolean relu, Buffer out, int o, int from, int to) {
+        FloatBuffer y = f(out);
+        float[] r = narrow[0];
+        for (int e = from; e < to; e += hidden) {              // row by row: the arrays hold H
+            int len = Math.min(hidden, to - e);
+            y.get(o + e, r, 0, len);
+            if (relu) {
+                for (int j = 0; j < len; j++) { float v = r[j]; r[j] = v < 0 ? 0f : v; }
+            } else {
+                widen(r, 0, s1, 0, len);
+                Activations.tanh(s1, 0, len);
+                round(s1, 0, r, 0, len);
+            }
+            y.put(o + e, r, 0, len);
         }
     }
 
     @Override
     public void lstm(Buffer xp, int xo, Buffer hw, int ho, Buffer cPrev, int co, Buffer saved, int go, int tco,
                      Buffer out, int hOut, int cOut, int batch) {
+        int half = RowSplit.split(batch, hidden);
+        if (half == 0) {
+            lstmRows(xp, xo, hw, ho, cPrev, co, saved, go, tco, out, hOut, cOut, 0, batch);
+        } else {
+            FloatRecurrenceSteps other = sibling();
+            RowSplit.run(() -> other.lstmRows(xp, xo, hw, ho, cPrev, co, saved, go, tco, out, hOut, cOut, 0, half),
+                    () -> lstmRows(xp, xo, hw, ho, cPrev, co, saved, go, tco, out, hOut, cOut, half, batch));
+        }
+    }
+
+    /** {@link #lstm} for batch rows [b0, b1). */
+    private void lstmRows(Buffer xp, int xo, Buffer hw, int ho, Buffer cPrev, int co, Buffer saved, int go, int tco,
+                          Buffer out, int hOut, int cOut, int b0, int b1) {
         FloatBuffer x = f(xp), w = f(hw), cp = f(cPrev), s = f(saved), y = f(out);
         int h = hidden, gw = 4 * h;
-        double[] c = s1, tc = s2;
-        for (int b = 0; b < batch; b++) {
+        double[] a = this.a, t = this.t, c = s1, tc = s2;
+        float[] r = f3;
+        for (int b = b0; b < b1; b++) {
             int k0 = b * gw, e0 = b * h;
             x.get(xo + k0, f1, 0, gw);
             w.get(ho + k0, f2, 0, gw);
-            for (int k = 0; k < gw; k++) a[k] = (double) f1[k] + f2[k];
+            for (int k = 0; k < gw; k++) a[k] = (double) f1[k] + f2[k];   // scalar, but one pass
             Activations.sigmoid(a, 0, 2 * h);                  // i, f
             Activations.tanh(a, 2 * h, h);                     // g
             Activations.sigmoid(a, 3 * h, h);                  // o
-            for (int k = 0; k < gw; k++) f1[k] = (float) a[k];
+            round(a, 0, f1, 0, gw);
             s.put(go + k0, f1, 0, gw);
-            cp.get(co + e0, f3, 0, h);
-            for (int j = 0; j < h; j++) c[j] = a[h + j] * f3[j] + a[j] * a[2 * h + j];
+            cp.get(co + e0, r, 0, h);
+            widen(r, 0, c, 0, h);
+            for (int j = 0; j < h; j++) c[j] = a[h + j] * c[j] + a[j] * a[2 * h + j];
             System.arraycopy(c, 0, tc, 0, h);
             Activations.tanh(tc, 0, h);
-            store(c, y, cOut + e0, h);
-            store(tc, s, tco + e0, h);
+            round(c, 0, r, 0, h);
+            y.put(cOut + e0, r, 0, h);
+            round(tc, 0, r, 0, h);
+            s.put(tco + e0, r, 0, h);
             for (int j = 0; j < h; j++) c[j] = a[3 * h + j] * tc[j];
-            store(c, y, hOut + e0, h);
+            round(c, 0, r, 0, h);
+            y.put(hOut + e0, r, 0, h);
         }
     }
 
     @Override
     public void gru(Buffer xp, int xo, Buffer hw, int ho, Buffer bhh, Buffer hPrev, int po, Buffer saved, int go,
                     Buffer out, int hOut, int batch) {
+        int half = RowSplit.split(batch, hidden);
+        if (half == 0) {
+            gruRows(xp, xo, hw, ho, bhh, hPrev, po, saved, go, out, hOut, 0, batch);
+        } else {
+            FloatRecurrenceSteps other = sibling();
+            RowSplit.run(() -> other.gruRows(xp, xo, hw, ho, bhh, hPrev, po, saved, go, out, hOut, 0, half),
+                    () -> gruRows(xp, xo, hw, ho, bhh, hPrev, po, saved, go, out, hOut, half, batch));
+        }
+    }
+
+    /** {@link #gru} for batch rows [b0, b1). */
+    private void gruRows(Buffer xp, int xo, Buffer hw, int ho, Buffer bhh, Buffer hPrev, int po, Buffer saved, int go,
+                         Buffer out, int hOut, int b0, int b1) {
         FloatBuffer x = f(xp), w = f(hw), hp = f(hPrev), s = f(saved), y = f(out);
         int h = hidden, gw = 3 * h;
         if (bias == null) {
             bias = new double[gw];
             for (int k = 0; k < gw; k++) bias[k] = f(bhh).get(k);
         }
-        double[] bn = s1, hv = s2;
-        for (int b = 0; b < batch; b++) {
+        double[] a = this.a, t = this.t, bs = bias, hv = s1;
+        float[] r = f3;
+        for (int b = b0; b < b1; b++) {
             int k0 = b * gw, e0 = b * h;
             x.get(xo + k0, f1, 0, gw);
             w.get(ho + k0, f2, 0, gw);
-            for (int k = 0; k < 2 * h; k++) a[k] = f1[k] + ((double) f2[k] + bias[k]);
+            widen(f1, 0, a, 0, gw);
+            widen(f2, 0, t, 0, gw);
+            for (int k = 0; k < gw; k++) t[k] += bs[k];        // h·W_hhᵀ + b_hh; its n block is b_n
+            for (int k = 0; k < 2 * h; k++) a[k] += t[k];
             Activations.sigmoid(a, 0, 2 * h);                  // r, z
-            for (int j = 0; j < h; j++) bn[j] = (double) f2[2 * h + j] + bias[2 * h + j];
-            for (int j = 0; j < h; j++) a[2 * h + j] = f1[2 * h + j] + a[j] * bn[j];
+            for (int j = 0; j < h; j++) a[2 * h + j] += a[j] * t[2 * h + j];
             Activations.tanh(a, 2 * h, h);                     // n
-            for (int k = 0; k < gw; k++) f2[k] = (float) a[k];  // saved row: r, z, n, b_n
-            for (int j = 0; j < h; j++) f2[gw + j] = (float) bn[j];
+            round(a, 0, f2, 0, gw);                            // saved row: r, z, n, b_n
+            round(t, 2 * h, f2, gw, h);
             s.put(go + b * 4 * h, f2, 0, 4 * h);
-            hp.get(po + e0, f3, 0, h);
+            hp.get(po + e0, r, 0, h);
+            widen(r, 0, hv, 0, h);
             for (int j = 0; j < h; j++) {
                 double n = a[2 * h + j];
-                hv[j] = n + a[h + j] * (f3[j] - n);
+                hv[j] = n + a[h + j] * (hv[j] - n);
             }
-            store(hv, y, hOut + e0, h);
+            round(hv, 0, r, 0, h);
+            y.put(hOut + e0, r, 0, h);
         }
     }
 
     @Override
     public void elmanBackward(boolean relu, Buffer grad, int go, Buffer dh, Buffer out, int ho, Buffer dxp, int dxo, int n) {
+        int half = RowSplit.split(n / hidden, hidden) * hidden;
+        if (half == 0) {
+            elmanBackwardRows(relu, grad, go, dh, out, ho, dxp, dxo, 0, n);
+        } else {
+            FloatRecurrenceSteps other = sibling();
+            RowSplit.run(() -> other.elmanBackwardRows(relu, grad, go, dh, out, ho, dxp, dxo, 0, half),
+                    () -> elmanBackwardRows(relu, grad, go, dh, out, ho, dxp, dxo, half, n));
+        }
+    }
+
+    /** {@link #elmanBackward} over the window's elements [from, to). */
+    private void elmanBackwardRows(boolean relu, Buffer grad, int go, Buffer dh, Buffer out, int ho, Buffer dxp, int dxo,
+                                   int from, int to) {
         FloatBuffer gr = f(grad), d = f(dh), y = f(out), dx = f(dxp);
         float[] gs = narrow[0], ds = narrow[1], hs = narrow[2], dxs = narrow[3];
-        for (int e = 0; e < n; e += hidden) {                  // row by row: the arrays hold H
-            int len = Math.min(hidden, n - e);
+        double[] g = wide[0], dv = wide[1], hv = wide[2];
+        for (int e = from; e < to; e += hidden) {              // row by row: the arrays hold H
+            int len = Math.min(hidden, to - e);
             gr.get(go + e, gs, 0, len);
             d.get(e, ds, 0, len);
             y.get(ho + e, hs, 0, len);
             if (relu) {
                 for (int j = 0; j < len; j++) {
-                    double v = (double) gs[j] + ds[j];
-                    dxs[j] = (float) (hs[j] > 0 ? v : v * 0);  // v * 0 keeps a NaN, as dh·step(h) does
+                    float v = gs[j] + ds[j];                   // the exact sum rounded once
+                    dxs[j] = hs[j] > 0 ? v : v * 0;            // v * 0 keeps a NaN, as dh·step(h) does
                 }
             } else {
-                for (int j = 0; j < len; j++) {
-                    double hv = hs[j];
-                    dxs[j] = (float) (((double) gs[j] + ds[j]) * (1 - hv * hv));
-                }
+                widen(gs, 0, g, 0, len);
+                widen(ds, 0, dv, 0, len);
+                widen(hs, 0, hv, 0, len);
+                for (int j = 0; j < len; j++) g[j] = (g[j] + dv[j]) * (1 - hv[j] * hv[j]);
+                round(g, 0, dxs, 0, len);
             }
             dx.put(dxo + e, dxs, 0, len);
         }
@@ -164,61 +258,113 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     @Override
     public void lstmBackward(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, Buffer saved, int go, int tco,
                              Buffer cPrev, int co, Buffer dxp, int dxo, int batch) {
+        int half = RowSplit.split(batch, hidden);
+        if (half == 0) {
+            lstmBackwardRows(grad, gh, gc, dh, dc, saved, go, tco, cPrev, co, dxp, dxo, 0, batch);
+        } else {
+            FloatRecurrenceSteps other = sibling();
+            RowSplit.run(() -> other.lstmBackwardRows(grad, gh, gc, dh, dc, saved, go, tco, cPrev, co, dxp, dxo, 0, half),
+                    () -> lstmBackwardRows(grad, gh, gc, dh, dc, saved, go, tco, cPrev, co, dxp, dxo, half, batch));
+        }
+    }
+
+    /** {@link #lstmBackward} for batch rows [b0, b1). */
+    private void lstmBackwardRows(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, Buffer saved, int go, int tco,
+                                  Buffer cPrev, int co, Buffer dxp, int dxo, int b0, int b1) {
         FloatBuffer gr = f(grad), dhb = f(dh), dcb = f(dc), s = f(saved), cp = f(cPrev), dx = f(dxp);
         int h = hidden, gw = 4 * h;
-        float[] gates = f2, dg = f1, gH = narrow[0], gC = narrow[1], tcs = narrow[2], cps = narrow[3], dhs = narrow[4], dcs = narrow[5];
-        for (int b = 0; b < batch; b++) {
+        float[] row = f2, r = f3;
+        double[] gt = a, dg = t, tc = wide[0], dhv = wide[1], dct = wide[2], cpv = wide[3], gH = wide[4], gC = wide[5];
+        for (int b = b0; b < b1; b++) {
             int k0 = b * gw, e0 = b * h;
-            s.get(go + k0, gates, 0, gw);
-            s.get(tco + e0, tcs, 0, h);
-            gr.get(gh + e0, gH, 0, h);
-            gr.get(gc + e0, gC, 0, h);
-            cp.get(co + e0, cps, 0, h);
-            dhb.get(e0, dhs, 0, h);
-            dcb.get(e0, dcs, 0, h);
-            for (int j = 0; j < h; j++) {
-                double i = gates[j], fg = gates[h + j], g = gates[2 * h + j], og = gates[3 * h + j], tc = tcs[j];
-                double dhv = (double) gH[j] + dhs[j];
-                double dct = (double) gC[j] + dcs[j] + dhv * og * (1 - tc * tc);
-                dg[j] = (float) (dct * g * i * (1 - i));
-                dg[h + j] = (float) (dct * cps[j] * fg * (1 - fg));
-                dg[2 * h + j] = (float) (dct * i * (1 - g * g));
-                dg[3 * h + j] = (float) (dhv * tc * og * (1 - og));
-                dcs[j] = (float) (dct * fg);
+            s.get(go + k0, row, 0, gw);                        // gates i, f, g, o at gt[k·H + j]
+            widen(row, 0, gt, 0, gw);
+            s.get(tco + e0, r, 0, h);
+            widen(r, 0, tc, 0, h);
+            gr.get(gh + e0, r, 0, h);
+            widen(r, 0, gH, 0, h);
+            gr.get(gc + e0, r, 0, h);
+            widen(r, 0, gC, 0, h);
+            cp.get(co + e0, r, 0, h);
+            widen(r, 0, cpv, 0, h);
+            dhb.get(e0, r, 0, h);
+            widen(r, 0, dhv, 0, h);
+            dcb.get(e0, r, 0, h);
+            widen(r, 0, dct, 0, h);
+            for (int j = 0; j < h; j++) {                      // dh and dc in total (dc through tanh(c) too)
+                double d = gH[j] + dhv[j];
+                dhv[j] = d;
+                dct[j] = gC[j] + dct[j] + d * gt[3 * h + j] * (1 - tc[j] * tc[j]);
             }
-            dx.put(dxo + k0, dg, 0, gw);
-            dcb.put(e0, dcs, 0, h);
+            for (int j = 0; j < h; j++) {
+                double i = gt[j], g = gt[2 * h + j], d = dct[j];
+                dg[j] = d * g * i * (1 - i);
+                dg[2 * h + j] = d * i * (1 - g * g);
+            }
+            for (int j = 0; j < h; j++) {
+                double fg = gt[h + j], d = dct[j];
+                dg[h + j] = d * cpv[j] * fg * (1 - fg);
+                dct[j] = d * fg;                               // the previous c's gradient
+            }
+            for (int j = 0; j < h; j++) {
+                double og = gt[3 * h + j];
+                dg[3 * h + j] = dhv[j] * tc[j] * og * (1 - og);
+            }
+            round(dg, 0, row, 0, gw);
+            dx.put(dxo + k0, row, 0, gw);
+            round(dct, 0, r, 0, h);
+            dcb.put(e0, r, 0, h);
         }
     }
 
     @Override
     public void gruBackward(Buffer grad, int gr, Buffer dh, Buffer saved, int go, Buffer hPrev, int po,
                             Buffer dxp, int dxo, Buffer db, int dbo, int batch) {
+        int half = RowSplit.split(batch, hidden);
+        if (half == 0) {
+            gruBackwardRows(grad, gr, dh, saved, go, hPrev, po, dxp, dxo, db, dbo, 0, batch);
+        } else {
+            FloatRecurrenceSteps other = sibling();
+            RowSplit.run(() -> other.gruBackwardRows(grad, gr, dh, saved, go, hPrev, po, dxp, dxo, db, dbo, 0, half),
+                    () -> gruBackwardRows(grad, gr, dh, saved, go, hPrev, po, dxp, dxo, db, dbo, half, batch));
+        }
+    }
+
+    /** {@link #gruBackward} for batch rows [b0, b1). */
+    private void gruBackwardRows(Buffer grad, int gr, Buffer dh, Buffer saved, int go, Buffer hPrev, int po,
+                                 Buffer dxp, int dxo, Buffer db, int dbo, int b0, int b1) {
         FloatBuffer g = f(grad), d = f(dh), s = f(saved), hp = f(hPrev), dx = f(dxp), dbb = f(db);
         int h = hidden, gw = 3 * h;
-        float[] sv = f2, da = f1, dbs = f3, gs = narrow[0], ds = narrow[1], hs = narrow[2];
-        for (int b = 0; b < batch; b++) {
+        float[] row = f2, r = f3;
+        double[] sv = t, da = a, dy = wide[0], hv = wide[1], dbn = wide[2];
+        for (int b = b0; b < b1; b++) {
             int k0 = b * gw, e0 = b * h;
-            s.get(go + b * 4 * h, sv, 0, 4 * h);
-            g.get(gr + e0, gs, 0, h);
-            d.get(e0, ds, 0, h);
-            hp.get(po + e0, hs, 0, h);
-            for (int j = 0; j < h; j++) {
-                double r = sv[j], z = sv[h + j], nv = sv[2 * h + j], bn = sv[3 * h + j];
-                double dy = (double) gs[j] + ds[j];
-                double dAn = dy * (1 - z) * (1 - nv * nv), dAz = dy * (hs[j] - nv) * z * (1 - z);
-                double dAr = dAn * bn * r * (1 - r);
-                da[j] = (float) dAr;
-                da[h + j] = (float) dAz;
-                da[2 * h + j] = (float) dAn;
-                dbs[j] = (float) dAr;
-                dbs[h + j] = (float) dAz;
-                dbs[2 * h + j] = (float) (dAn * r);
-                ds[j] = (float) (dy * z);
+            s.get(go + b * 4 * h, row, 0, 4 * h);              // r, z, n, b_n
+            widen(row, 0, sv, 0, 4 * h);
+            g.get(gr + e0, r, 0, h);
+            widen(r, 0, dy, 0, h);
+            d.get(e0, r, 0, h);
+            widen(r, 0, hv, 0, h);
+            for (int j = 0; j < h; j++) dy[j] += hv[j];
+            hp.get(po + e0, r, 0, h);
+            widen(r, 0, hv, 0, h);
+            for (int j = 0; j < h; j++) {                      // da's z and n blocks
+                double z = sv[h + j], nv = sv[2 * h + j], y = dy[j];
+                da[h + j] = y * (hv[j] - nv) * z * (1 - z);
+                da[2 * h + j] = y * (1 - z) * (1 - nv * nv);
             }
-            dx.put(dxo + k0, da, 0, gw);
-            dbb.put(dbo + k0, dbs, 0, gw);
-            d.put(e0, ds, 0, h);
+            for (int j = 0; j < h; j++) {                      // the r block; db's n block
+                double rv = sv[j], dAn = da[2 * h + j];
+                da[j] = dAn * sv[3 * h + j] * rv * (1 - rv);
+                dbn[j] = dAn * rv;
+            }
+            for (int j = 0; j < h; j++) dy[j] *= sv[h + j];    // the direct term dy·z
+            round(da, 0, row, 0, gw);
+            dx.put(dxo + k0, row, 0, gw);
+            round(dbn, 0, row, 2 * h, h);                      // db: da's r and z blocks, then dAn·r
+            dbb.put(dbo + k0, row, 0, gw);
+            round(dy, 0, r, 0, h);
+            d.put(e0, r, 0, h);
         }
     }
 }
