@@ -8,6 +8,7 @@
 #   env: PYTORCH=/usr/bin/python3   JAVA_BACKENDS="openblas java"   REPEAT=9 WARMUP=3
 #        TORCH_OPENBLAS=1  also run PyTorch with the libopenblas that JavaCPP ships LD_PRELOADed (Debian's
 #                          python3-torch otherwise runs on libblas.so.3, the reference BLAS, on this machine)
+#        TORCH_STOCK=0     skip stock PyTorch (the reference BLAS: W2 takes about 14 s a step)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 threads="${1:-2}"; rounds="${2:-3}"; shift $(( $# > 2 ? 2 : $# )) || true
@@ -42,7 +43,9 @@ torch_openblas() {
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 if [ -n "${TORCH_OPENBLAS:-}" ] && [ ! -f "$blaslib/libopenblas.so.0" ]; then "$root/bench/c/run.sh" 1 0.1 1 >/dev/null; fi
-cols=("${backends[@]}" pytorch); [ -n "${TORCH_OPENBLAS:-}" ] && cols+=(pytorch+openblas)
+torches=(); [ "${TORCH_STOCK:-1}" != 0 ] && torches+=(pytorch); [ -n "${TORCH_OPENBLAS:-}" ] && torches+=(pytorch+openblas)
+[ ${#torches[@]} -gt 0 ] || { echo "compare.sh: TORCH_STOCK=0 needs TORCH_OPENBLAS=1 (nothing to compare with)" >&2; exit 2; }
+cols=("${backends[@]}" "${torches[@]}")
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, F32, $rounds rounds x $repeat steps (median of medians)"
 declare -A res
 for w in "${workloads[@]}"; do
@@ -64,16 +67,14 @@ for w in "${workloads[@]}"; do
 done
 header="| workload (B, T, I, H) |"; rule="|---|"
 for c in "${cols[@]}"; do header+=" $c ms |"; rule+="---:|"; done
-for c in "${backends[@]}"; do header+=" $c / pytorch |"; rule+="---:|"; done
-[ -n "${TORCH_OPENBLAS:-}" ] && for c in "${backends[@]}"; do header+=" $c / pytorch+openblas |"; rule+="---:|"; done
+for p in "${torches[@]}"; do for c in "${backends[@]}"; do header+=" $c / $p |"; rule+="---:|"; done; done
 echo "$header"; echo "$rule"
 for w in "${workloads[@]}"; do
   read -r cell b t i h <<<"$(shape "$w")"
   line="| ${w%%-*} $cell ($b, $t, $i, $h) |"
   for c in "${cols[@]}"; do line+=" ${res[$w,$c]} |"; done
-  for c in "${backends[@]}"; do line+=" $(awk -v a="${res[$w,$c]}" -v b="${res[$w,pytorch]}" 'BEGIN{printf "%.2f", a/b}') |"; done
-  if [ -n "${TORCH_OPENBLAS:-}" ]; then
-    for c in "${backends[@]}"; do line+=" $(awk -v a="${res[$w,$c]}" -v b="${res[$w,pytorch+openblas]}" 'BEGIN{printf "%.2f", a/b}') |"; done
-  fi
+  for p in "${torches[@]}"; do
+    for c in "${backends[@]}"; do line+=" $(awk -v a="${res[$w,$c]}" -v b="${res[$w,$p]}" 'BEGIN{printf "%.2f", a/b}') |"; done
+  done
   echo "$line"
 done
