@@ -15,10 +15,11 @@ import java.util.concurrent.locks.LockSupport;
 final class RowSplit {
     /**
      * System property: the state elements (batch·hidden) of a step from which its pass is split; 0, the
-     * default, never splits, nor does a single processor. Off by default because it was not measured to
-     * pay: on the 2-core machine, busy with another process, a split W1 pass (B=32, H=256, 0.03 to 0.3 ms)
-     * was 1.3 to 3 times slower than on one thread (the two halves wait for each other's core); try 4096
-     * on an idle machine.
+     * default, never splits, nor does a single processor. Off by default because it does not pay across
+     * the board: on the 2-core machine, busy with another process, a split W1 pass (B=32, H=256, 0.03 to
+     * 0.3 ms) was 1.3 to 3 times slower than on one thread (the two halves wait for each other's core);
+     * quiet, with 4096, a W1 training step on openblas took GRU 76-85 ms against 93-106 but LSTM 115-128
+     * against 109-111 (bench/README.md).
      */
     static final String PROPERTY = "rnn.recurrence.splitElements";
     /** The threshold in force; tests set it (1: split every batch of 2 rows or more). */
