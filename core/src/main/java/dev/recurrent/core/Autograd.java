@@ -54,16 +54,25 @@ public final class Autograd {
      * nodes stay intact for a backward pass that is still running. This is how a composite op defines its
      * VJP by differentiating its own tensor-op definition (with {@code createGraph} on, the result is
      * recorded). The part of the graph between the inputs and {@code output} is freed, unless recorded (the
-     * recorded gradients run through it). An input with no
-     * graph (a constant) or that {@code output} does not depend on gets zeros.
+     * recorded gradients run through it).
+     *
+     * <p>{@code inputs} must include every tensor with a graph that {@code output} was computed from;
+     * otherwise this throws before computing anything (the walk would leave the definition). A tensor
+     * listed at several positions gets its whole gradient at the first and zeros at the others, so a
+     * caller that adds them up (as autograd does for an op's inputs) counts it once. An input with no graph
+     * (a constant) or that {@code output} does not depend on gets zeros.
      */
     public static List<Tensor> partials(Tensor output, List<Tensor> inputs, Tensor upstream, boolean createGraph) {
         Map<Node, Tensor> wanted = new IdentityHashMap<>();
         for (Tensor in : inputs) if (in.node != null) wanted.put(in.node, null);
-        if (output.node != null && !wanted.containsKey(output.node)) run("partials", output, upstream, createGraph, createGraph, wanted, true);
+        if (output.node != null) {
+            if (wanted.containsKey(output.node)) wanted.put(output.node, upstream);
+            else run("partials", output, upstream, createGraph, createGraph, wanted, true);
+        }
         List<Tensor> result = new ArrayList<>(inputs.size());
+        Set<Node> given = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor in : inputs) {
-            Tensor g = in.node == null ? null : wanted.get(in.node);
+            Tensor g = in.node != null && given.add(in.node) ? wanted.get(in.node) : null;
             result.add(g != null ? g : Tensor.zeros(in.backend(), in.dtype(), in.shape()));
         }
         return result;
@@ -95,6 +104,14 @@ public final class Autograd {
             }
         }
         List<Node> order = reachable(root.node, stopAtWanted ? wanted.keySet() : Set.of());
+        if (stopAtWanted) {
+            for (Node n : order) {
+                if (n.isLeaf() && !wanted.containsKey(n)) {
+                    throw new IllegalArgumentException(what + ": the output depends on a tensor of shape " + n.leaf.shape()
+                            + " that requires grad and is not among the inputs; list every tensor the definition uses");
+                }
+            }
+        }
         Map<Node, Tensor> grads = new IdentityHashMap<>();
         // Sums this pass made itself and nobody else has seen: further gradients are added into them in
         // place (a weight shared by T steps would otherwise allocate T sums). Only when not recording.

@@ -34,9 +34,10 @@ final class Node {
     boolean freed() { return !isLeaf() && inputs == null; }
 
     void free() {
-        if (!isLeaf()) {
+        if (!isLeaf() && inputs != null) {
             inputs = null;
             output = null;
+            op.freeSaved();
         }
     }
 }

@@ -28,4 +28,10 @@ public interface Op {
      * @param out the forward output (saved, for rules like tanh' = 1 - out²)
      */
     Tensor[] vjp(Tensor grad, Tensor out, Tensor... inputs);
+
+    /**
+     * Called when autograd frees this application's saved values (after a backward pass that did not
+     * retain the graph): an op that keeps state of its own for the VJP releases it here.
+     */
+    default void freeSaved() { }
 }

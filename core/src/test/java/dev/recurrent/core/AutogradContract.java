@@ -442,4 +442,36 @@ public abstract class AutogradContract extends ContractBase {
         Expect.close("assign", vec(0.5, 3), w, DType.F64);
         Expect.isTrue(w.requiresGrad(), "assign keeps the leaf a leaf");
     }
+
+    /**
+     * partials: derivatives with the inputs taken as independent variables (the walk stops there, the
+     * outer graph survives), a repeated input counted once, and a definition that uses an unlisted graph
+     * tensor refused before anything is computed or freed.
+     */
+    @Example
+    public void partialsStopAtTheInputs() {
+        Tensor a = Tensor.of(backend(), DType.F64, Shape.of(2), new double[] {1.5, -2}).requiresGrad(true);
+        Tensor b = a.mul(a);                                       // b = a², the outer graph
+        Tensor y = b.mul(b).sum();                                 // y = Σ b²: ∂y/∂b = 2b (not through a)
+        List<Tensor> d = Autograd.partials(y, List.of(b), null, false);
+        Expect.close("partials of Σb² w.r.t. b", RefArray.of(new int[] {2}, 4.5, 8), d.get(0), DType.F64);
+        b.sum().backward();                                        // the outer graph (b = a²) is intact
+        Expect.close("outer backward after partials", RefArray.of(new int[] {2}, 3, -4), a.grad(), DType.F64);
+
+        Tensor c = Tensor.of(backend(), DType.F64, Shape.of(2), new double[] {2, 3}).requiresGrad(true);
+        List<Tensor> twice = Autograd.partials(c.mul(c).sum(), List.of(c, c), null, false);
+        Expect.close("a repeated input: the whole gradient at its first position", RefArray.of(new int[] {2}, 4, 6), twice.get(0), DType.F64);
+        Expect.close("and zeros at the second", RefArray.of(new int[] {2}, 0, 0), twice.get(1), DType.F64);
+
+        Tensor w = Tensor.of(backend(), DType.F64, Shape.of(2), new double[] {1, 1}).requiresGrad(true);
+        Tensor e = c.mul(w).sum();
+        try {
+            Autograd.partials(e, List.of(c), null, false);
+            throw new AssertionError("expected partials to refuse an unlisted graph tensor");
+        } catch (IllegalArgumentException ex) {
+            Expect.isTrue(ex.getMessage().contains("not among the inputs") && ex.getMessage().contains("[2]"), ex.getMessage());
+        }
+        e.backward();                                              // nothing was freed by the refused call
+        Expect.close("backward after a refused partials", RefArray.of(new int[] {2}, 2, 3), w.grad(), DType.F64);
+    }
 }

@@ -153,4 +153,19 @@ public abstract class RecurrenceContract extends ContractBase {
             Expect.isTrue(e.getMessage().contains("b_hh"), "message says b_hh is missing: " + e.getMessage());
         }
     }
+
+    /** One tensor as both LSTM initial states: the fused and the recorded VJP both count it once. */
+    @Example
+    public void anInitialStateUsedTwiceGetsItsGradientOnce() {
+        Random r = new Random(5);
+        List<Tensor> in = inputs(CellKind.LSTM, DType.F64, r, 3, 2, 3);
+        Tensor s = in.get(2).detach().requiresGrad(true);
+        Tensor xp = in.get(0), whh = in.get(1);
+        Tensor up = Tensor.uniform(backend(), DType.F64, Shape.of(2, 3, 2, 3), -1, 1, r);
+        Tensor expected = Autograd.grad(Recurrence.reference(CellKind.LSTM, false, xp, whh, null, s, s), List.of(s), up, false, false).get(0);
+        Tensor fast = Autograd.grad(Recurrence.apply(CellKind.LSTM, false, xp, whh, null, s, s), List.of(s), up, false, false).get(0);
+        Tensor recorded = Autograd.grad(Recurrence.apply(CellKind.LSTM, false, xp, whh, null, s, s), List.of(s), up, false, true).get(0);
+        Expect.close("fused vjp, h0 = c0", RefArray.of(expected), fast, DType.F64);
+        Expect.close("recorded vjp, h0 = c0", RefArray.of(expected), recorded, DType.F64);
+    }
 }

@@ -56,8 +56,8 @@ public final class RecurrenceDefaults {
     /** Step t of {@code xp} ({@code [B, G·H]}). */
     private Storage xpAt(Storage xp, int t) { return t(be.slice(xp, 1, steps * batch * gh, 1, t * batch * gh, batch * gh)); }
 
-    /** {@code [B, H]} block {@code index} of a storage of {@code blocks} such blocks ({@code out}, {@code grad}). */
-    private Storage state(Storage s, int blocks, int index) { return t(be.slice(s, 1, blocks * bh, 1, index * bh, bh)); }
+    /** {@code [B, H]} block {@code index} of {@code out} or {@code grad} ({@code [S, T, B, H]}: S·T such blocks). */
+    private Storage state(Storage s, int index) { return t(be.slice(s, 1, kind.states() * steps * bh, 1, index * bh, bh)); }
 
     /** Columns {@code [from, from + len)} of a {@code [B, width]} storage. */
     private Storage cols(Storage s, int width, int from, int len) { return t(be.slice(s, batch, width, 1, from, len)); }
@@ -111,14 +111,14 @@ public final class RecurrenceDefaults {
             int t = reverse ? i : steps - 1 - i;                // the forward order, backwards
             boolean first = reverse ? t == steps - 1 : t == 0;
             int prev = reverse ? t + 1 : t - 1;
-            Storage hPrev = first ? init[0] : state(out, n, prev);
-            Storage dhT = addState(state(grad, n, t), dh);
+            Storage hPrev = first ? init[0] : state(out, prev);
+            Storage dhT = addState(state(grad, t), dh);
             Storage x = xpAt(xp, t), hw = hidden(hPrev, whh, kind == CellKind.GRU ? bhh : null);
             Storage dGates;                                     // the gradient of the hidden-side product (before b_hh)
             Storage direct = null;                              // GRU: the part of dh_prev that skips W_hh
             switch (kind) {
                 case TANH, RELU -> {
-                    Storage h = state(out, n, t);
+                    Storage h = state(out, t);
                     Storage slope = kind == CellKind.TANH
                             ? t(be.scalar(ScalarOp.RSUB, t(be.binary(BinaryOp.MUL, h, rows, h, rows, rows)), 1.0))
                             : t(be.unary(UnaryOp.STEP, h));
@@ -126,8 +126,8 @@ public final class RecurrenceDefaults {
                     dxp[t] = dGates;
                 }
                 case LSTM -> {
-                    Storage cPrev = first ? init[1] : state(out, n, steps + prev);
-                    Storage dcT = addState(state(grad, n, steps + t), dc);
+                    Storage cPrev = first ? init[1] : state(out, steps + prev);
+                    Storage dcT = addState(state(grad, steps + t), dc);
                     Storage both = t(be.concat(List.of(dhT, dcT), batch, new int[] {hidden, hidden}, 1));
                     Storage d = t(be.lstmCellBackward(add(x, hw), cPrev, both, batch, hidden));
                     dGates = be.slice(d, batch, 5 * hidden, 1, 0, gh);

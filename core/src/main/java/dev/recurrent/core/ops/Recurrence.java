@@ -26,7 +26,8 @@ import java.util.List;
  *  output:  [S, T, B, H]: out[0, t] = h after step t; for LSTM out[1, t] = c after step t
  * </pre>
  * Reversed, steps run from T-1 down to 0 (the state before step T-1 is the initial one). Each instance is
- * applied once: it keeps what the backend saved in the forward pass for its backward.
+ * applied once: it keeps what the backend saved in the forward pass for its backward, and releases it when
+ * autograd frees the node (a backward that does not retain the graph).
  */
 public final class Recurrence implements Op {
     private final CellKind kind;
@@ -115,6 +116,14 @@ public final class Recurrence implements Op {
         else if (d[2] != null) d[2].release();
         for (int k = 0; k < init.length; k++) g[firstState() + k] = Tensor.wrap(d[3 + k], in[firstState() + k].shape());
         return g;
+    }
+
+    /** Releases what the backend saved for the backward, once autograd has freed this node. */
+    @Override public void freeSaved() {
+        if (saved != null) {
+            saved.storage().release();
+            saved = null;
+        }
     }
 
     /**
