@@ -4,7 +4,9 @@ import dev.recurrent.core.DType;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
 import dev.recurrent.core.backend.Backend;
+import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.core.check.GradCheck;
+import dev.recurrent.core.ops.Recurrence;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +115,13 @@ final class OpChecks {
         c.add(op("crossEntropy with an ignored row (-1)", x -> x.get(0).crossEntropy(new int[] {2, -1, 0}), any(3, 4)));
         c.add(op("mse", x -> x.get(0).mse(x.get(1)), any(2, 3), any(2, 3)));
         c.add(op("dropout p=0.4, seed 7", x -> x.get(0).dropout(0.4, new Random(7)), any(3, 4)));
+        // recurrent sequences as one fused node (the backend's recurrence kernels)
+        c.add(op("recurrence tanh T=3 B=2 H=3", x -> Recurrence.apply(CellKind.TANH, false, x.get(0), x.get(1), null, x.get(2)),
+                any(3, 2, 3), any(3, 3), any(2, 3)));
+        c.add(op("recurrence lstm reversed T=3 B=2 H=2", x -> Recurrence.apply(CellKind.LSTM, true, x.get(0), x.get(1), null, x.get(2), x.get(3)),
+                any(3, 2, 8), any(8, 2), any(2, 2), any(2, 2)));
+        c.add(op("recurrence gru T=3 B=2 H=2", x -> Recurrence.apply(CellKind.GRU, false, x.get(0), x.get(1), x.get(2), x.get(3)),
+                any(3, 2, 6), any(6, 2), any(6), any(2, 2)));
         c.add(cast());
         return c;
     }
