@@ -2,6 +2,7 @@ package dev.recurrent.models;
 
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
+import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.core.ops.Recurrence;
 
 import java.util.AbstractList;
@@ -21,11 +22,12 @@ import java.util.function.IntFunction;
  * sequence keeps its initial state through its padding and then runs over its valid part reversed,
  * which is what a bidirectional layer needs. Padding must hold finite numbers (zeros are fine).
  *
- * <p>Fused runs. A {@link SequenceCell} (Elman, LSTM, GRU) with every sequence at full length and no tap
- * runs as one {@link Recurrence} node: the backend runs the steps and, in backward, the whole
- * backpropagation through time, with one weight-gradient product for all steps. Values and gradients equal
- * the step-by-step graph; the per-step states are then read out of that node ({@link Unrolled#stepGraph()}
- * is false). {@link #fused(boolean) fused(false)} records every step instead.
+ * <p>Fused runs. A {@link SequenceCell} (Elman, LSTM, GRU) without a tap runs as one {@link Recurrence}
+ * node: the backend runs the steps and, in backward, the whole backpropagation through time, with one
+ * weight-gradient product for all steps. Variable lengths are handled around that node (see runFused),
+ * except for relu Elman cells, whose unbounded state could overflow over long padding. Values and gradients
+ * equal the step-by-step graph; the per-step states are then read out of that node
+ * ({@link Unrolled#stepGraph()} is false). {@link #fused(boolean) fused(false)} records every step instead.
  *
  * <p>Errors inside a step are re-thrown prefixed with the cell and the step:
  * {@code LstmCell step t=17: input has 130 features, the cell expects 128}.
@@ -67,9 +69,9 @@ public final class Unroller<S> {
 
     /**
      * Whether a {@link SequenceCell} may run as one fused node (on by default). The fused run is taken when
-     * the cell is a SequenceCell, there is no tap and every sequence has all T steps; otherwise, or with
-     * this off, every step is recorded ({@link Unrolled#stepGraph()}), which is what per-step gradients
-     * (dL/dh_t) need.
+     * the cell is a SequenceCell and there is no tap (and, for a relu Elman cell, every sequence has all T
+     * steps); otherwise, or with this off, every step is recorded ({@link Unrolled#stepGraph()}), which is
+     * what per-step gradients (dL/dh_t) need.
      */
     public Unroller<S> fused(boolean on) { return new Unroller<>(cell, initial, lengths, reverse, tap, on); }
 
@@ -83,7 +85,8 @@ public final class Unroller<S> {
         checkLengths(steps, batch);
         S state = initial != null ? initial : cell.zeroState(batch);
         checkState(state, batch);
-        if (fused && tap == null && allFull(steps) && cell instanceof SequenceCell<S> sc && input.dim(2) == cell.inputSize()) {
+        if (fused && tap == null && cell instanceof SequenceCell<S> sc && input.dim(2) == cell.inputSize()
+                && (allFull(steps) || sc.kind() != CellKind.RELU)) {
             return runFused(sc, input, state);
         }
         // The input's share of the gates for every step in one [T·B, I] product when the cell allows it;
@@ -127,11 +130,15 @@ public final class Unroller<S> {
      * The whole sequence as one {@link Recurrence} node: the input products of all steps at once, then the
      * backend's recurrence. The outputs are out[0] (a contiguous window, whose gradient autograd adds in
      * place); the states are read out of the node's output.
+     *
+     * <p>Variable lengths: the recurrence runs over every step, padding included, and the padding's results
+     * are then ignored: outputs at padded steps are zeroed and each sequence's state is taken from its own
+     * last valid step (or the initial state), so padded steps get no gradient and the valid ones are exactly
+     * those of the step-by-step run. Reversed, each sequence's valid part is first reversed in place in the
+     * input (a row gather), run forwards, and the outputs gathered back.
      */
     private Unrolled<S> runFused(SequenceCell<S> sc, Tensor input, S state) {
         int steps = input.dim(0), batch = input.dim(1);
-        Tensor xp = sc.projectInputs(input.reshape(steps * batch, input.dim(2)));
-        xp = xp.reshape(steps, batch, xp.dim(1));
         List<Tensor> init = sc.unpack(state);
         List<String> names = sc.stateNames();
         int first = reverse ? steps - 1 : 0, width = sc.recurrentWeight().dim(1);
@@ -140,17 +147,44 @@ public final class Unroller<S> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(cell.name() + " step t=" + first + ": " + e.getMessage(), e);
         }
+        boolean ragged = !allFull(steps);
+        int[] order = ragged && reverse ? validPartsReversed(steps, batch) : null;
+        Tensor x = input.reshape(steps * batch, input.dim(2));
+        if (order != null) x = x.gatherRows(order);
+        Tensor xp = sc.projectInputs(x);
+        xp = xp.reshape(steps, batch, xp.dim(1));
         Tensor out;
         try {
-            out = Recurrence.apply(sc.kind(), reverse, xp, sc.recurrentWeight(), sc.hiddenBias(), init.toArray(new Tensor[0]));
+            out = Recurrence.apply(sc.kind(), reverse && !ragged, xp, sc.recurrentWeight(), sc.hiddenBias(), init.toArray(new Tensor[0]));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(cell.name() + ": " + e.getMessage(), e);
         }
         int parts = out.dim(0), hidden = out.dim(3);
         Tensor outputs = out.slice(0, 0, 1).reshape(steps, batch, hidden);
+        if (ragged) {
+            if (order != null) outputs = outputs.reshape(steps * batch, hidden).gatherRows(order).reshape(steps, batch, hidden);
+            double[] m = new double[steps * batch];
+            for (int t = 0; t < steps; t++) for (int b = 0; b < batch; b++) m[t * batch + b] = t < lengths[b] ? 1 : 0;
+            Tensor mask = Tensor.of(input.backend(), outputs.dtype(), Shape.of(steps, batch, 1), m);
+            outputs = Tensor.where(mask, outputs, Tensor.scalar(input.backend(), outputs.dtype(), 0.0));
+        }
         IntFunction<S> at = t -> {
             List<Tensor> p = new ArrayList<>(parts);
-            for (int k = 0; k < parts; k++) p.add(out.slice(0, k, k + 1).slice(1, t, t + 1).reshape(batch, hidden));
+            for (int k = 0; k < parts; k++) {
+                Tensor run = out.slice(0, k, k + 1);
+                if (!ragged) {
+                    p.add(run.slice(1, t, t + 1).reshape(batch, hidden));
+                } else {
+                    // Row b: the run's state at the step that position t holds, or the initial state (row T·B + b).
+                    Tensor table = Tensor.concat(0, run.reshape(steps * batch, hidden), init.get(k));
+                    int[] rows = new int[batch];
+                    for (int b = 0; b < batch; b++) {
+                        int step = reverse ? (t < lengths[b] ? lengths[b] - 1 - t : -1) : Math.min(t, lengths[b] - 1);
+                        rows[b] = step < 0 ? steps * batch + b : step * batch + b;
+                    }
+                    p.add(table.gatherRows(rows));
+                }
+            }
             return cell.pack(p);
         };
         List<S> states = new AbstractList<>() {
@@ -164,6 +198,15 @@ public final class Unroller<S> {
             @Override public int size() { return steps; }
         };
         return new Unrolled<>(outputs, states.get(reverse ? 0 : steps - 1), states, false);
+    }
+
+    /** Rows of {@code [T·B, ·]} with each sequence's valid part reversed in time (padding rows stay put); its own inverse. */
+    private int[] validPartsReversed(int steps, int batch) {
+        int[] order = new int[steps * batch];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) order[t * batch + b] = (t < lengths[b] ? lengths[b] - 1 - t : t) * batch + b;
+        }
+        return order;
     }
 
     private boolean allFull(int steps) {

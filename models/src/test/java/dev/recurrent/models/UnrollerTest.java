@@ -154,4 +154,25 @@ class UnrollerTest {
                 () -> dev.recurrent.models.check.GradientFlow.norms(cell, run, run.finalState().sum())).getMessage();
         assertTrue(m.contains("fused(false)"), m);
     }
+
+    /** Variable lengths, fused (the run over all steps, padding ignored) against the step graph: every state, both directions. */
+    @Test
+    void fusedVariableLengthsEqualTheStepGraph() {
+        LstmCell cell = new LstmCell(2, 3, Fixtures.f64(), r);
+        int[] lengths = {4, 0, 6, 2};
+        Tensor x = Fixtures.randn(r, 6, 4, 2);
+        LstmState s0 = new LstmState(Fixtures.randn(r, 4, 3), Fixtures.randn(r, 4, 3));
+        for (boolean reverse : new boolean[] {false, true}) {
+            Unrolled<LstmState> fused = Unroller.of(cell).initial(s0).lengths(lengths).reverse(reverse).run(x);
+            Unrolled<LstmState> steps = Unroller.of(cell).initial(s0).lengths(lengths).reverse(reverse).fused(false).run(x);
+            assertTrue(!fused.stepGraph(), "the fused path was taken");
+            assertClose(steps.outputs(), fused.outputs());
+            assertClose(steps.finalState().h(), fused.finalState().h());
+            assertClose(steps.finalState().c(), fused.finalState().c());
+            for (int t = 0; t < 6; t++) {
+                assertClose(steps.states().get(t).h(), fused.states().get(t).h());
+                assertClose(steps.states().get(t).c(), fused.states().get(t).c());
+            }
+        }
+    }
 }
