@@ -1,12 +1,12 @@
 package dev.recurrent.backend.blas;
 
 import dev.recurrent.core.DType;
+import dev.recurrent.core.RecurrenceKernelCheck.Inputs;
 import dev.recurrent.core.backend.Backend;
 import dev.recurrent.core.backend.Backends;
 import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.core.backend.RecurrenceDefaults;
 import dev.recurrent.core.backend.Storage;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -15,13 +15,15 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
+import static dev.recurrent.core.RecurrenceKernelCheck.check;
+import static dev.recurrent.core.RecurrenceKernelCheck.close;
+import static dev.recurrent.core.RecurrenceKernelCheck.inputs;
+import static dev.recurrent.core.RecurrenceKernelCheck.release;
+import static dev.recurrent.core.RecurrenceKernelCheck.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The {@code openblas} backend's whole-sequence kernels ({@link BlasRecurrence}: backend-cpu's
@@ -150,83 +152,5 @@ class BlasRecurrenceTest {
         for (int i = 0; i < with.length; i++) close("fallback result " + i, BE.toDoubleArray(without[i]), BE.toDoubleArray(with[i]), DType.F64);
         release(f, with, without);
         in.release();
-    }
-
-    // ---- helpers (as in backend-cpu's RecurrenceKernelsTest) ----------------------------------------
-
-    record Inputs(Storage xp, Storage whh, Storage bhh, Storage[] init, Storage grad) {
-        void release() {
-            BlasRecurrenceTest.release(new Storage[] {xp, whh, bhh, grad}, init);
-        }
-    }
-
-    /** Frees what a test made at once (left to the garbage collector, it would be freed during a later test class). */
-    static void release(Storage[]... groups) {
-        for (Storage[] g : groups) for (Storage s : g) if (s != null && !s.released()) s.release();
-    }
-
-    static Inputs inputs(Backend be, CellKind kind, DType dtype, int steps, int batch, int hidden, long seed) {
-        Random r = new Random(seed);
-        int gh = kind.gates() * hidden, bh = batch * hidden;
-        Storage xp = be.fromArray(dtype, uniform(r, steps * batch * gh, 2));
-        Storage whh = be.fromArray(dtype, uniform(r, gh * hidden, 1.5 / Math.sqrt(hidden)));
-        Storage bhh = kind.hiddenBias() ? be.fromArray(dtype, uniform(r, gh, 1)) : null;
-        Storage[] init = new Storage[kind.states()];
-        for (int s = 0; s < init.length; s++) init[s] = be.fromArray(dtype, uniform(r, bh, 1));
-        Storage grad = be.fromArray(dtype, uniform(r, kind.states() * steps * bh, 1));
-        return new Inputs(xp, whh, bhh, init, grad);
-    }
-
-    private static double[] uniform(Random r, int n, double scale) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = scale * (2 * r.nextDouble() - 1);
-        return x;
-    }
-
-    /** {@code {out, dxp, dwhh, dbhh (empty unless GRU), d init...}}. */
-    static double[][] run(Backend be, CellKind kind, boolean reverse, DType dtype, int steps, int batch, int hidden, long seed) {
-        Inputs in = inputs(be, kind, dtype, steps, batch, hidden, seed);
-        Storage[] f = be.recurrence(kind, reverse, in.xp(), in.whh(), in.bhh(), in.init(), steps, batch, hidden);
-        Storage[] b = be.recurrenceBackward(kind, reverse, in.xp(), in.whh(), in.bhh(), in.init(), f[0], f[1], in.grad(), steps, batch, hidden);
-        double[][] r = new double[1 + b.length][];
-        r[0] = be.toDoubleArray(f[0]);
-        for (int i = 0; i < b.length; i++) r[1 + i] = b[i] == null ? new double[0] : be.toDoubleArray(b[i]);
-        release(f, b);
-        in.release();
-        return r;
-    }
-
-    static void check(Backend be, CellKind kind, boolean reverse, DType dtype, int steps, int batch, int hidden, long seed) {
-        String what = kind + (reverse ? " reverse " : " ") + dtype + " T=" + steps + " B=" + batch + " H=" + hidden + " seed=" + seed;
-        Inputs in = inputs(be, kind, dtype, steps, batch, hidden, seed);
-        Storage[] f = be.recurrence(kind, reverse, in.xp(), in.whh(), in.bhh(), in.init(), steps, batch, hidden);
-        Storage[] fr = RecurrenceDefaults.forward(be, kind, reverse, in.xp(), in.whh(), in.bhh(), in.init(), steps, batch, hidden);
-        close(what + ": out", be.toDoubleArray(fr[0]), be.toDoubleArray(f[0]), dtype);
-        Storage[] b = be.recurrenceBackward(kind, reverse, in.xp(), in.whh(), in.bhh(), in.init(), f[0], f[1], in.grad(), steps, batch, hidden);
-        Storage[] br = RecurrenceDefaults.backward(be, kind, reverse, in.xp(), in.whh(), in.bhh(), in.init(), fr[0], in.grad(), steps, batch, hidden);
-        assertEquals(br.length, b.length, what + ": number of results");
-        String[] names = {"dxp", "dwhh", "dbhh", "d init[0]", "d init[1]"};
-        for (int i = 0; i < b.length; i++) {
-            if (br[i] == null) {
-                assertNull(b[i], what + ": " + names[i] + " should be null");
-                continue;
-            }
-            close(what + ": " + names[i], be.toDoubleArray(br[i]), be.toDoubleArray(b[i]), dtype);
-        }
-        release(f, fr, b, br);
-        in.release();
-    }
-
-    /** Relative to the largest magnitude of the reference, so that values near 0 do not need exact cancellation. */
-    static void close(String what, double[] want, double[] got, DType dtype) {
-        assertEquals(want.length, got.length, what + ": length");
-        double scale = 0;
-        for (double v : want) scale = Math.max(scale, Math.abs(v));
-        double rtol = dtype == DType.F64 ? 1e-12 : 1e-5, tol = rtol * Math.max(scale, 1e-3);
-        for (int i = 0; i < want.length; i++) {
-            if (!(Math.abs(got[i] - want[i]) <= tol + rtol * Math.abs(want[i]))) {
-                fail(what + " element " + i + " is " + got[i] + ", the reference gives " + want[i] + " (tolerance " + tol + ")");
-            }
-        }
     }
 }

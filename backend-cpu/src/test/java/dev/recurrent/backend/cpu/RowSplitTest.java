@@ -1,9 +1,8 @@
 package dev.recurrent.backend.cpu;
 
-import dev.recurrent.backend.cpu.RecurrenceKernelsTest.Sequences;
 import dev.recurrent.core.DType;
+import dev.recurrent.core.RecurrenceKernelCheck;
 import dev.recurrent.core.backend.CellKind;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +23,10 @@ class RowSplitTest {
         for (CellKind kind : CellKind.values()) {
             for (boolean reverse : new boolean[] {false, true}) {
                 RowSplit.minElements = 1;                         // odd and even batches, H not a vector multiple
-                Sequences.check(BACKEND, kind, reverse, DType.F32, 3, 5, 37, seed);
-                double[][] split = Sequences.run(BACKEND, kind, reverse, DType.F32, 4, 6, 70, seed);
+                RecurrenceKernelCheck.check(BACKEND, kind, reverse, DType.F32, 3, 5, 37, seed);
+                double[][] split = RecurrenceKernelCheck.run(BACKEND, kind, reverse, DType.F32, 4, 6, 70, seed);
                 RowSplit.minElements = 0;
-                double[][] whole = Sequences.run(BACKEND, kind, reverse, DType.F32, 4, 6, 70, seed);
+                double[][] whole = RecurrenceKernelCheck.run(BACKEND, kind, reverse, DType.F32, 4, 6, 70, seed);
                 for (int i = 0; i < whole.length; i++) assertArrayEquals(whole[i], split[i], 0.0, kind + " result " + i);
                 seed++;
             }
