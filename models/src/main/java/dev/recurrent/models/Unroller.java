@@ -168,15 +168,19 @@ public final class Unroller<S> {
             Tensor mask = Tensor.of(input.backend(), outputs.dtype(), Shape.of(steps, batch, 1), m);
             outputs = Tensor.where(mask, outputs, Tensor.scalar(input.backend(), outputs.dtype(), 0.0));
         }
+        // Ragged: per state tensor, the run's states [T·B, H] followed by the initial state [B, H], built once.
+        Tensor[] tables = new Tensor[parts];
         IntFunction<S> at = t -> {
             List<Tensor> p = new ArrayList<>(parts);
             for (int k = 0; k < parts; k++) {
-                Tensor run = out.slice(0, k, k + 1);
                 if (!ragged) {
-                    p.add(run.slice(1, t, t + 1).reshape(batch, hidden));
+                    p.add(out.slice(0, k, k + 1).slice(1, t, t + 1).reshape(batch, hidden));
                 } else {
                     // Row b: the run's state at the step that position t holds, or the initial state (row T·B + b).
-                    Tensor table = Tensor.concat(0, run.reshape(steps * batch, hidden), init.get(k));
+                    if (tables[k] == null) {
+                        tables[k] = Tensor.concat(0, out.slice(0, k, k + 1).reshape(steps * batch, hidden), init.get(k));
+                    }
+                    Tensor table = tables[k];
                     int[] rows = new int[batch];
                     for (int b = 0; b < batch; b++) {
                         int step = reverse ? (t < lengths[b] ? lengths[b] - 1 - t : -1) : Math.min(t, lengths[b] - 1);
