@@ -29,10 +29,7 @@ final class DoubleRecurrenceSteps implements RecurrenceSteps {
     @Override public void copy(Buffer src, int from, Buffer dst, int to, int n) { f(dst).put(to, f(src), from, n); }
 
     @Override
-    public void zero(Buffer x, int from, int n) {
-        DoubleBuffer b = f(x);
-        for (int i = from, end = from + n; i < end; i++) b.put(i, 0.0);
-    }
+    public void zero(Buffer x, int from, int n) { DoubleKernels.fill(f(x), from, n, 0.0); }
 
     @Override
     public void columnSums(Buffer x, int rows, int cols, Buffer out) {

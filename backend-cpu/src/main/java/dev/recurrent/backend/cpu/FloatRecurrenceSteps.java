@@ -70,11 +70,7 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     @Override public void copy(Buffer src, int from, Buffer dst, int to, int n) { f(dst).put(to, f(src), from, n); }
 
     @Override
-    public void zero(Buffer x, int from, int n) {
-        FloatBuffer b = f(x);
-        float[] z = new float[Math.min(n, 8192)];
-        for (int e = 0; e < n; e += z.length) b.put(from + e, z, 0, Math.min(z.length, n - e));
-    }
+    public void zero(Buffer x, int from, int n) { FloatKernels.fill(f(x), from, n, 0f); }
 
     @Override
     public void columnSums(Buffer x, int rows, int cols, Buffer out) {
