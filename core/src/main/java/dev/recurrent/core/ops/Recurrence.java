@@ -67,6 +67,16 @@ public final class Recurrence implements Op {
 
     private int firstState() { return kind.hiddenBias() ? 3 : 2; }
 
+    /** b_hh's storage (GRU), else null. */
+    private Storage bias(Tensor[] in) { return kind.hiddenBias() ? in[2].storage() : null; }
+
+    /** The initial states' storages. */
+    private Storage[] initial(Tensor[] in) {
+        Storage[] init = new Storage[kind.states()];
+        for (int k = 0; k < init.length; k++) init[k] = in[firstState() + k].storage();
+        return init;
+    }
+
     @Override public Shape shape(Shape... in) {
         Shape xp = in[0], whh = in[1];
         ShapeException.require(xp.rank() == 3 && xp.dim(0) > 0, name(), "xp must be [T, B, G·H] with T >= 1", xp);
@@ -85,9 +95,7 @@ public final class Recurrence implements Op {
     @Override public Storage forward(Backend be, Shape out, Tensor... in) {
         if (applied) throw new IllegalStateException(name() + ": an instance is applied once (it keeps its forward's saved state)");
         applied = true;
-        Storage[] init = new Storage[kind.states()];
-        for (int k = 0; k < init.length; k++) init[k] = in[firstState() + k].storage();
-        Storage[] r = be.recurrence(kind, reverse, in[0].storage(), in[1].storage(), kind.hiddenBias() ? in[2].storage() : null, init,
+        Storage[] r = be.recurrence(kind, reverse, in[0].storage(), in[1].storage(), bias(in), initial(in),
                 out.dim(1), out.dim(2), out.dim(3));
         if (r[1] != null) {
             boolean needed = GradMode.isEnabled() && Arrays.stream(in).anyMatch(Tensor::requiresGrad);
@@ -105,16 +113,14 @@ public final class Recurrence implements Op {
         }
         Backend be = out.backend();
         int steps = out.dim(1), batch = out.dim(2), hidden = out.dim(3);
-        Storage[] init = new Storage[kind.states()];
-        for (int k = 0; k < init.length; k++) init[k] = in[firstState() + k].storage();
-        Storage[] d = be.recurrenceBackward(kind, reverse, in[0].storage(), in[1].storage(), kind.hiddenBias() ? in[2].storage() : null,
-                init, out.storage(), saved == null ? null : saved.storage(), grad.storage(), steps, batch, hidden);
+        Storage[] d = be.recurrenceBackward(kind, reverse, in[0].storage(), in[1].storage(), bias(in), initial(in),
+                out.storage(), saved == null ? null : saved.storage(), grad.storage(), steps, batch, hidden);
         Tensor[] g = new Tensor[in.length];
         g[0] = Tensor.wrap(d[0], in[0].shape());
         g[1] = Tensor.wrap(d[1], in[1].shape());
         if (kind.hiddenBias()) g[2] = Tensor.wrap(d[2], in[2].shape());
         else if (d[2] != null) d[2].release();
-        for (int k = 0; k < init.length; k++) g[firstState() + k] = Tensor.wrap(d[3 + k], in[firstState() + k].shape());
+        for (int k = 0; k < kind.states(); k++) g[firstState() + k] = Tensor.wrap(d[3 + k], in[firstState() + k].shape());
         return g;
     }
 
