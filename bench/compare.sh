@@ -28,7 +28,7 @@ shape() {   # cell batch steps input hidden
   esac
 }
 ours() {    # backend cell b t i h -> median ms (last line)
-  java --add-modules jdk.incubator.vector -cp "$jar" dev.recurrent.models.cli.BenchCommand --backend "$1" --cell "$2" --batch "$3" --steps "$4" \
+  java -cp "$jar" dev.recurrent.models.cli.BenchCommand --backend "$1" --cell "$2" --batch "$3" --steps "$4" \
        --input "$5" --hidden "$6" --threads "$threads" --warmup "$warmup" --repeat "$repeat" | tail -1
 }
 torch() {   # cell b t i h -> median ms
