@@ -93,4 +93,35 @@ public final class RecurrenceKernelCheck {
             }
         }
     }
+
+    /**
+     * {@link #check} over edge shapes (steps, batch, hidden): batch 1, one step, a hidden size of 1 and a
+     * small odd shape, for every cell kind, both directions and both dtypes.
+     */
+    public static void checkEdgeShapes(Backend be) {
+        int[][] shapes = {{1, 1, 1}, {1, 3, 4}, {4, 1, 3}, {3, 2, 1}, {6, 5, 7}};
+        long seed = 1;
+        for (CellKind kind : CellKind.values()) {
+            for (boolean reverse : new boolean[] {false, true}) {
+                for (DType dtype : DType.values()) {
+                    for (int[] s : shapes) check(be, kind, reverse, dtype, s[0], s[1], s[2], seed++);
+                }
+            }
+        }
+    }
+
+    /** No steps, an empty batch or no hidden units: empty outputs and zero gradients, no error. */
+    public static void checkEmptySizes(Backend be) {
+        for (CellKind kind : CellKind.values()) {
+            for (int[] s : new int[][] {{0, 2, 3}, {3, 0, 3}, {3, 2, 0}}) {
+                for (DType dtype : DType.values()) {
+                    double[][] r = run(be, kind, false, dtype, s[0], s[1], s[2], 5);
+                    org.junit.jupiter.api.Assertions.assertEquals(0, r[0].length, kind + " out");
+                    for (int i = 1; i < r.length; i++) {
+                        for (double v : r[i]) org.junit.jupiter.api.Assertions.assertEquals(0.0, v, kind + " gradient " + i);
+                    }
+                }
+            }
+        }
+    }
 }

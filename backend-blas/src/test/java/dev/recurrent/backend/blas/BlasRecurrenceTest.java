@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static dev.recurrent.core.RecurrenceKernelCheck.check;
+import static dev.recurrent.core.RecurrenceKernelCheck.checkEdgeShapes;
+import static dev.recurrent.core.RecurrenceKernelCheck.checkEmptySizes;
 import static dev.recurrent.core.RecurrenceKernelCheck.close;
 import static dev.recurrent.core.RecurrenceKernelCheck.inputs;
 import static dev.recurrent.core.RecurrenceKernelCheck.release;
@@ -46,15 +48,7 @@ class BlasRecurrenceTest {
 
     @Test
     void edgeShapesMatchTheDefaults() {
-        int[][] shapes = {{1, 1, 1}, {1, 3, 4}, {4, 1, 3}, {3, 2, 1}, {6, 5, 7}};
-        long seed = 1;
-        for (CellKind kind : CellKind.values()) {
-            for (boolean reverse : new boolean[] {false, true}) {
-                for (DType dtype : DType.values()) {
-                    for (int[] s : shapes) check(BE, kind, reverse, dtype, s[0], s[1], s[2], seed++);
-                }
-            }
-        }
+        checkEdgeShapes(BE);
     }
 
     /** A weight-gradient product above the small-product threshold (all OpenBLAS threads). */
@@ -117,15 +111,7 @@ class BlasRecurrenceTest {
     /** No steps, an empty batch or no hidden units: empty outputs, zero gradients, no error. */
     @Test
     void emptySizesGiveEmptyOutputsAndZeroGradients() {
-        for (CellKind kind : CellKind.values()) {
-            for (int[] s : new int[][] {{0, 2, 3}, {3, 0, 3}, {3, 2, 0}}) {
-                for (DType dtype : DType.values()) {
-                    double[][] r = run(BE, kind, false, dtype, s[0], s[1], s[2], 5);
-                    assertEquals(0, r[0].length, kind + " out");
-                    for (int i = 1; i < r.length; i++) for (double v : r[i]) assertEquals(0.0, v, kind + " gradient " + i);
-                }
-            }
-        }
+        checkEmptySizes(BE);
     }
 
     @Test

@@ -60,14 +60,13 @@ class ChunkedKernelsTest {
         }
     }
 
-    private static double round(DType dtype, double v) { return dtype == DType.F32 ? (float) v : v; }
 
     /** Random values of the dtype, with a sprinkling of 0, -0, ±inf and NaN. */
     private static double[] data(Random r, int n, DType dtype) {
         double[] x = new double[n];
         double[] special = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1.0};
         for (int i = 0; i < n; i++) {
-            x[i] = r.nextInt(16) == 0 ? special[r.nextInt(special.length)] : round(dtype, 3 * r.nextGaussian());
+            x[i] = r.nextInt(16) == 0 ? special[r.nextInt(special.length)] : ElementwiseTest.round(3 * r.nextGaussian(), dtype);
         }
         return x;
     }
@@ -115,27 +114,11 @@ class ChunkedKernelsTest {
         };
     }
 
-    private static double scalar(ScalarOp op, double x, double s) {
-        return switch (op) {
-            case ADD -> x + s;
-            case MUL -> x * s;
-            case POW -> Math.pow(x, s);
-            case MAX -> Math.max(x, s);
-            case MIN -> Math.min(x, s);
-            case RSUB -> s - x;
-            case RDIV -> s / x;
-            case GT -> x > s ? 1 : 0;
-            case GE -> x >= s ? 1 : 0;
-            case LT -> x < s ? 1 : 0;
-            case LE -> x <= s ? 1 : 0;
-        };
-    }
-
     /** out[r, j] = a[r*ra + j*sa] op b[r*rb + j*sb] over rows x len. */
     private static double[] binaryRef(BinaryOp op, DType dtype, double[] a, int ra, int sa, double[] b, int rb, int sb, int rows, int len) {
         double[] out = new double[rows * len];
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < len; j++) out[r * len + j] = round(dtype, binary(op, a[r * ra + j * sa], b[r * rb + j * sb]));
+            for (int j = 0; j < len; j++) out[r * len + j] = ElementwiseTest.round(binary(op, a[r * ra + j * sa], b[r * rb + j * sb]), dtype);
         }
         return out;
     }
@@ -204,7 +187,7 @@ class ChunkedKernelsTest {
                         if (dtype == DType.F32) BufferKernels.unary(op, in.f(), out.f(), n);
                         else BufferKernels.unary(op, in.d(), out.d(), n);
                         double[] e = new double[n];
-                        for (int i = 0; i < n; i++) e[i] = round(dtype, unary(op, dtype, x[i]));
+                        for (int i = 0; i < n; i++) e[i] = ElementwiseTest.round(unary(op, dtype, x[i]), dtype);
                         assertSame(op + " " + at, e, out);
                     }
                     for (ScalarOp op : ScalarOp.values()) {
@@ -212,7 +195,7 @@ class ChunkedKernelsTest {
                         if (dtype == DType.F32) BufferKernels.scalar(op, in.f(), s, out.f(), n);
                         else BufferKernels.scalar(op, in.d(), s, out.d(), n);
                         double[] e = new double[n];
-                        for (int i = 0; i < n; i++) e[i] = round(dtype, scalar(op, x[i], s));
+                        for (int i = 0; i < n; i++) e[i] = ElementwiseTest.round(ElementwiseTest.scalarRef(op, x[i], s), dtype);
                         assertSame(op + " " + at, e, out);
                     }
                     double[] cond = data(r, n, dtype), y = data(r, n, dtype), one = {cond[0]};
@@ -231,7 +214,7 @@ class ChunkedKernelsTest {
                     if (dtype == DType.F32) BufferKernels.axpy(-1.25, in.f(), acc.f(), n);
                     else BufferKernels.axpy(-1.25, in.d(), acc.d(), n);
                     double[] e = new double[n];
-                    for (int i = 0; i < n; i++) e[i] = round(dtype, yy[i] + -1.25 * x[i]);
+                    for (int i = 0; i < n; i++) e[i] = ElementwiseTest.round(yy[i] + -1.25 * x[i], dtype);
                     assertSame("axpy " + at, e, acc);
                 }
             }
@@ -262,7 +245,7 @@ class ChunkedKernelsTest {
                                     double t = x[(o * n + j) * inner + i];
                                     v = op == ReduceOp.SUM ? v + t : op == ReduceOp.MAX ? Math.max(v, t) : Math.min(v, t);
                                 }
-                                e[o * inner + i] = round(dtype, v);
+                                e[o * inner + i] = ElementwiseTest.round(v, dtype);
                             }
                         }
                         assertSame(op + " " + dtype + (direct ? " direct " : " heap ") + Arrays.toString(c), e, out);

@@ -11,6 +11,8 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import static dev.recurrent.core.RecurrenceKernelCheck.check;
+import static dev.recurrent.core.RecurrenceKernelCheck.checkEdgeShapes;
+import static dev.recurrent.core.RecurrenceKernelCheck.checkEmptySizes;
 import static dev.recurrent.core.RecurrenceKernelCheck.close;
 import static dev.recurrent.core.RecurrenceKernelCheck.inputs;
 import static dev.recurrent.core.RecurrenceKernelCheck.run;
@@ -40,15 +42,7 @@ class RecurrenceKernelsTest {
 
     @Test
     void edgeShapesMatchTheDefaults() {
-        int[][] shapes = {{1, 1, 1}, {1, 3, 4}, {4, 1, 3}, {3, 2, 1}, {6, 5, 7}};
-        long seed = 1;
-        for (CellKind kind : CellKind.values()) {
-            for (boolean reverse : new boolean[] {false, true}) {
-                for (DType dtype : DType.values()) {
-                    for (int[] s : shapes) check(SERIAL, kind, reverse, dtype, s[0], s[1], s[2], seed++);
-                }
-            }
-        }
+        checkEdgeShapes(SERIAL);
     }
 
     /** Past Gemm's blocks (512 columns, 256 inner) and its parallel threshold, on several threads. */
@@ -71,15 +65,7 @@ class RecurrenceKernelsTest {
     /** No steps, an empty batch or no hidden units: empty outputs, zero gradients, no error. */
     @Test
     void emptySizesGiveEmptyOutputsAndZeroGradients() {
-        for (CellKind kind : CellKind.values()) {
-            for (int[] s : new int[][] {{0, 2, 3}, {3, 0, 3}, {3, 2, 0}}) {
-                for (DType dtype : DType.values()) {
-                    double[][] r = run(SERIAL, kind, false, dtype, s[0], s[1], s[2], 5);
-                    assertEquals(0, r[0].length, kind + " out");
-                    for (int i = 1; i < r.length; i++) for (double v : r[i]) assertEquals(0.0, v, kind + " gradient " + i);
-                }
-            }
-        }
+        checkEmptySizes(SERIAL);
     }
 
     /** A backward without the forward's saved storage (it ran elsewhere) recomputes: same results. */
