@@ -1,8 +1,10 @@
 package dev.recurrent.backend.blas;
 
 import dev.recurrent.backend.cpu.BufferGemm;
+import dev.recurrent.backend.cpu.Crew;
 import dev.recurrent.backend.cpu.RecurrenceKernels;
 import dev.recurrent.core.DType;
+import dev.recurrent.core.Shape;
 import dev.recurrent.core.backend.CellKind;
 import dev.recurrent.core.backend.RecurrenceDefaults;
 import dev.recurrent.core.backend.Storage;
@@ -20,52 +22,56 @@ import java.util.List;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_daxpy;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dcopy;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_scopy;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 /**
  * The {@code openblas} backend's whole-sequence kernels: backend-cpu's {@link RecurrenceKernels} over the
  * storages' direct buffers, with their products through {@code cblas_sgemm}/{@code cblas_dgemm}. One
  * instance serves one call: it pins every storage the call touches for its duration and maps each buffer
- * back to its storage's pointer by identity. Each pointer gets three reusable views (one per operand
- * role, A, B and C, as one buffer can be two operands of a product at different offsets) whose position is
- * set per product, so a step allocates nothing (JavaCPP's {@code getPointer(offset)} would create a view
- * by reflection on every call).
+ * back to its storage's pointer by identity. Each pointer gets reusable views (one per operand role, A, B
+ * and C, as one buffer can be two operands of a product at different offsets) whose position is set per
+ * product, so a step allocates nothing (JavaCPP's {@code getPointer(offset)} would create a view by
+ * reflection on every call).
  *
- * <p>Threads: one policy per call, so OpenBLAS's thread count never flips between the products of a
- * sequence. When one step's product ({@code 2·B·G·H·H} flops) reaches {@link #STEP_THREADS_PROPERTY}
- * (default 2 Mflop), every product runs on all of the backend's threads: the steps follow each other with
- * only a short pointwise pass in between, so the OpenBLAS workers stay awake and a second core pays even
- * for W1's Elman step (4 Mflop; measured on 2 cores, B=32 H=256: 40 ms a training step against 65 ms on
- * one thread). Below it (W3: B=1, H=128, 0.13 Mflop a step) everything runs on one thread, where waking a
- * worker costs more than it saves (16 ms against 28 ms).
+ * <p>Threads. The kernels split the batch over the backend's {@link Crew}; each slice runs its steps'
+ * products on a {@link Lane} of its own, single-threaded (OpenBLAS always runs on the caller, see
+ * {@link NativeBlas}). The weight gradient's product after the steps comes here, split into bands over the
+ * crew when it is big ({@link Gemm}).
+ *
+ * <p>Orientation. A step product {@code h·W_hhᵀ} ({@code [b, H]·[H, G·H]}, b a slice's rows) is a short,
+ * wide C; OpenBLAS packs the whole of W_hh into its B panels on every call and runs such shapes far below
+ * its peak. The transposed product {@code W_hh·hᵀ} has W_hh as A, used as stored: measured on this
+ * backend's machine (one thread, H 256, G·H 1024), 147 µs against 253 µs for b = 16 and 258 µs against
+ * 372 µs for b = 32; likewise in the backward with {@code W_hhᵀ} as A (170 µs against 265 µs). So a lane
+ * computes a product whose B is used transposed as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} into a scratch matrix and
+ * copies it into C with strided {@code ?copy} ({@code ?axpy} when accumulating), one call per row of C;
+ * the backward passes {@code W_hhᵀ} (one transposed copy per call) so that its products take this path too.
  */
 final class BlasRecurrence implements BufferGemm {
-    /** System property: the flops of one step's product from which a sequence uses every OpenBLAS thread. */
-    static final String STEP_THREADS_PROPERTY = "rnn.blas.stepThreadsFlops";
-    private static final long STEP_THREADS_FLOPS = Long.getLong(STEP_THREADS_PROPERTY, 2_000_000L);
-
     private final OpenBlasBackend backend;
     private final int threads;
-    private int callThreads = 1;
+    private final long bandFlops;
     private final List<OpenBlasStorage.Pin> pins = new ArrayList<>();
     private final List<Buffer> buffers = new ArrayList<>();
+    private final List<Pointer> bases = new ArrayList<>();            // the storage pointer behind buffers.get(i)
     private final List<Pointer[]> views = new ArrayList<>();          // views.get(i)[role] for buffers.get(i)
+    private final List<Lane> lanes = new ArrayList<>();
 
-    BlasRecurrence(OpenBlasBackend backend, int threads) {
+    /** A call of {@code backend}: sequences split over {@code threads}, products of {@code bandFlops} or more in bands. */
+    BlasRecurrence(OpenBlasBackend backend, int threads, long bandFlops) {
         this.backend = backend;
         this.threads = threads;
-    }
-
-    /** Chooses the thread count of this call's products (see the class comment). */
-    private void threadsFor(CellKind kind, int batch, int hidden) {
-        callThreads = 2.0 * batch * kind.gates() * hidden * hidden >= STEP_THREADS_FLOPS ? threads : 1;
+        this.bandFlops = bandFlops;
     }
 
     Storage[] forward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                       int steps, int batch, int hidden) {
         RecurrenceKernels.checkForward(OpenBlasBackend.NAME, kind, xp, whh, bhh, init, steps, batch, hidden);
-        threadsFor(kind, batch, hidden);
         DType dtype = xp.dtype();
         int saveSize = RecurrenceKernels.savedSize(kind, steps, batch, hidden);
         List<Storage> made = new ArrayList<>();
@@ -76,12 +82,13 @@ final class BlasRecurrence implements BufferGemm {
             for (int s = 0; s < h0.length; s++) h0[s] = register(init[s]);
             Buffer x = register(xp), w = register(whh), b = kind.hiddenBias() ? register(bhh) : null;
             Buffer o = register(out), sv = saved == null ? null : register(saved);
+            Crew crew = Crew.shared(threads);
             if (dtype == DType.F32) {
                 RecurrenceKernels.forward(kind, reverse, (FloatBuffer) x, (FloatBuffer) w, false, (FloatBuffer) b,
-                        floats(h0), (FloatBuffer) o, (FloatBuffer) sv, steps, batch, hidden, this);
+                        floats(h0), (FloatBuffer) o, (FloatBuffer) sv, steps, batch, hidden, this, crew);
             } else {
                 RecurrenceKernels.forward(kind, reverse, (DoubleBuffer) x, (DoubleBuffer) w, false, (DoubleBuffer) b,
-                        doubles(h0), (DoubleBuffer) o, (DoubleBuffer) sv, steps, batch, hidden, this);
+                        doubles(h0), (DoubleBuffer) o, (DoubleBuffer) sv, steps, batch, hidden, this, crew);
             }
             return new Storage[] {out, saved};
         } catch (RuntimeException | Error e) {
@@ -95,15 +102,13 @@ final class BlasRecurrence implements BufferGemm {
     Storage[] backward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                        Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
         RecurrenceKernels.checkBackward(OpenBlasBackend.NAME, kind, xp, whh, bhh, init, out, saved, grad, steps, batch, hidden);
-        threadsFor(kind, batch, hidden);
         if (saved == null && RecurrenceKernels.savedSize(kind, steps, batch, hidden) > 0) {
             // Not from this backend's recurrence: recompute step by step.
             return RecurrenceDefaults.backward(backend, kind, reverse, xp, whh, bhh, init, out, grad, steps, batch, hidden);
         }
         DType dtype = xp.dtype();
         int gh = kind.gates() * hidden, workSize = RecurrenceKernels.workSize(kind, steps, batch, hidden);
-        List<Storage> made = new ArrayList<>();
-        Storage work = null;
+        List<Storage> made = new ArrayList<>(), temporary = new ArrayList<>();
         try {
             Storage[] result = new Storage[3 + init.length];
             result[0] = made(made, dtype, steps * batch * gh);
@@ -115,18 +120,22 @@ final class BlasRecurrence implements BufferGemm {
                 h0[s] = register(init[s]);
                 d0[s] = register(result[3 + s]);
             }
-            work = workSize == 0 ? null : backend.allocate(dtype, workSize);
-            Buffer w = register(whh), o = register(out), sv = saved == null ? null : register(saved), g = register(grad);
+            Storage work = workSize == 0 ? null : made(temporary, dtype, workSize);
+            // W_hhᵀ [H, G·H]: the steps' products dh = dgates·W_hh then run with it as A (see the class comment).
+            Storage whhT = backend.permute(whh, Shape.of(gh, hidden), new int[] {1, 0});
+            temporary.add(whhT);
+            Buffer w = register(whhT), o = register(out), sv = saved == null ? null : register(saved), g = register(grad);
             Buffer dx = register(result[0]), dw = register(result[1]), db = result[2] == null ? null : register(result[2]);
             Buffer wk = work == null ? null : register(work);
+            Crew crew = Crew.shared(threads);
             if (dtype == DType.F32) {
-                RecurrenceKernels.backward(kind, reverse, (FloatBuffer) w, floats(h0), (FloatBuffer) o, (FloatBuffer) sv,
+                RecurrenceKernels.backward(kind, reverse, (FloatBuffer) w, true, floats(h0), (FloatBuffer) o, (FloatBuffer) sv,
                         (FloatBuffer) g, (FloatBuffer) dx, (FloatBuffer) dw, (FloatBuffer) db, floats(d0), (FloatBuffer) wk,
-                        steps, batch, hidden, this);
+                        steps, batch, hidden, this, crew);
             } else {
-                RecurrenceKernels.backward(kind, reverse, (DoubleBuffer) w, doubles(h0), (DoubleBuffer) o, (DoubleBuffer) sv,
+                RecurrenceKernels.backward(kind, reverse, (DoubleBuffer) w, true, doubles(h0), (DoubleBuffer) o, (DoubleBuffer) sv,
                         (DoubleBuffer) g, (DoubleBuffer) dx, (DoubleBuffer) dw, (DoubleBuffer) db, doubles(d0), (DoubleBuffer) wk,
-                        steps, batch, hidden, this);
+                        steps, batch, hidden, this, crew);
             }
             return result;
         } catch (RuntimeException | Error e) {
@@ -134,7 +143,7 @@ final class BlasRecurrence implements BufferGemm {
             throw e;
         } finally {
             close();
-            if (work != null) work.release();          // after the pins are closed: freed at once
+            for (Storage s : temporary) s.release();   // after the pins are closed: freed at once
         }
     }
 
@@ -167,18 +176,17 @@ final class BlasRecurrence implements BufferGemm {
         Buffer b = s.dtype() == DType.F32 ? pin.floats() : pin.doubles();
         if (index(b) < 0) {
             buffers.add(b);
-            views.add(s.dtype() == DType.F32
-                    ? new Pointer[] {new FloatPointer(pin.floatPointer()), new FloatPointer(pin.floatPointer()), new FloatPointer(pin.floatPointer())}
-                    : new Pointer[] {new DoublePointer(pin.doublePointer()), new DoublePointer(pin.doublePointer()), new DoublePointer(pin.doublePointer())});
+            bases.add(s.dtype() == DType.F32 ? pin.floatPointer() : pin.doublePointer());
+            views.add(views(bases.get(bases.size() - 1)));
         }
         return b;
     }
 
-    /** The view for {@code role} (0: A, 1: B, 2: C) of the storage behind {@code b}, positioned at element {@code off}. */
-    private Pointer view(Buffer b, int role, int off) {
-        int i = index(b);
-        if (i < 0) throw new IllegalStateException("openblas recurrence: a product on a buffer that was not registered");
-        return views.get(i)[role].position(off);
+    /** Three views (roles A, B, C) of {@code base}, each positioned per product. */
+    private static Pointer[] views(Pointer base) {
+        Pointer[] v = new Pointer[3];
+        for (int r = 0; r < 3; r++) v[r] = base instanceof FloatPointer f ? new FloatPointer(f) : new DoublePointer((DoublePointer) base);
+        return v;
     }
 
     /** By identity (Buffer.equals compares contents). */
@@ -187,6 +195,14 @@ final class BlasRecurrence implements BufferGemm {
         return -1;
     }
 
+    /** Views of every registered buffer, for a lane (made on the caller, before the slices run). */
+    private Pointer[][] laneViews() {
+        Pointer[][] v = new Pointer[buffers.size()][];
+        for (int i = 0; i < v.length; i++) v[i] = views(bases.get(i));
+        return v;
+    }
+
+    /** The weight gradient's product: one call, or bands over the crew when it is big. */
     @Override
     public void gemm(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, boolean transB,
                      FloatBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
@@ -195,11 +211,9 @@ final class BlasRecurrence implements BufferGemm {
             if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0f);
             return;
         }
-        NativeBlas.useThreads(callThreads);
-        // Row-major; lda/ldb are the row lengths of A and B as stored, ldc = n.
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
-                1f, (FloatPointer) view(a, 0, aOff), transA ? m : k, (FloatPointer) view(b, 1, bOff), transB ? k : n,
-                accumulate ? 1f : 0f, (FloatPointer) view(c, 2, cOff), n);
+        int parts = 2.0 * m * n * k < bandFlops ? 1 : threads;
+        Gemm.f32(parts, (FloatPointer) view(a, 0), aOff, transA, (FloatPointer) view(b, 1), bOff, transB,
+                (FloatPointer) view(c, 2), cOff, accumulate, m, n, k);
     }
 
     @Override
@@ -210,14 +224,131 @@ final class BlasRecurrence implements BufferGemm {
             if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0.0);
             return;
         }
-        NativeBlas.useThreads(callThreads);
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
-                1d, (DoublePointer) view(a, 0, aOff), transA ? m : k, (DoublePointer) view(b, 1, bOff), transB ? k : n,
-                accumulate ? 1d : 0d, (DoublePointer) view(c, 2, cOff), n);
+        int parts = 2.0 * m * n * k < bandFlops ? 1 : threads;
+        Gemm.f64(parts, (DoublePointer) view(a, 0), aOff, transA, (DoublePointer) view(b, 1), bOff, transB,
+                (DoublePointer) view(c, 2), cOff, accumulate, m, n, k);
     }
 
-    /** Unpins every storage of the call. */
+    /** The view for {@code role} (0: A, 1: B, 2: C) of the storage behind {@code b}, at element 0. */
+    private Pointer view(Buffer b, int role) {
+        int i = index(b);
+        if (i < 0) throw new IllegalStateException("openblas recurrence: a product on a buffer that was not registered");
+        return views.get(i)[role].position(0);
+    }
+
+    @Override
+    public BufferGemm lane() {
+        Lane lane = new Lane(laneViews());
+        lanes.add(lane);
+        return lane;
+    }
+
+    /**
+     * One batch slice's step products, single-threaded, with views and a scratch matrix of its own (see the
+     * class comment for the orientation).
+     */
+    private final class Lane implements BufferGemm {
+        private final Pointer[][] views;
+        private Pointer scratch;                        // Cᵀ of a flipped product, grown on first use
+        private long scratchSize;
+        private Pointer rowView;                        // a second view of the scratch, for the copies
+
+        Lane(Pointer[][] views) { this.views = views; }
+
+        private Pointer view(Buffer b, int role, long off) {
+            int i = index(b);
+            if (i < 0) throw new IllegalStateException("openblas recurrence: a product on a buffer that was not registered");
+            return views[i][role].position(off);
+        }
+
+        private void ensureScratch(long size, boolean f32) {
+            if (scratchSize >= size) return;
+            free();
+            scratch = f32 ? new FloatPointer(size) : new DoublePointer(size);
+            rowView = f32 ? new FloatPointer((FloatPointer) scratch) : new DoublePointer((DoublePointer) scratch);
+            scratchSize = size;
+        }
+
+        void free() {
+            if (scratch != null) scratch.deallocate();
+            scratch = null;
+            rowView = null;
+            scratchSize = 0;
+        }
+
+        @Override
+        public void gemm(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, boolean transB,
+                         FloatBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
+            if (m == 0 || n == 0) return;
+            if (k == 0) {
+                if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0f);
+                return;
+            }
+            int lda = transA ? m : k, ldb = transB ? k : n;
+            float beta = accumulate ? 1f : 0f;
+            if (!transB) {
+                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1f,
+                        (FloatPointer) view(a, 0, aOff), lda, (FloatPointer) view(b, 1, bOff), ldb, beta,
+                        (FloatPointer) view(c, 2, cOff), n);
+                return;
+            }
+            // Cᵀ [n, m] = B [n, k] · op(A)ᵀ; with one row, Cᵀ is laid out as C and needs no copy.
+            int transAt = transA ? CblasNoTrans : CblasTrans;
+            if (m == 1) {
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, transAt, n, 1, k, 1f, (FloatPointer) view(b, 1, bOff), ldb,
+                        (FloatPointer) view(a, 0, aOff), lda, beta, (FloatPointer) view(c, 2, cOff), 1);
+                return;
+            }
+            ensureScratch((long) m * n, true);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, transAt, n, m, k, 1f, (FloatPointer) view(b, 1, bOff), ldb,
+                    (FloatPointer) view(a, 0, aOff), lda, 0f, (FloatPointer) scratch, m);
+            for (int i = 0; i < m; i++) {                // row i of C is column i of Cᵀ
+                FloatPointer col = (FloatPointer) rowView.position(i), row = (FloatPointer) view(c, 2, cOff + (long) i * n);
+                if (accumulate) cblas_saxpy(n, 1f, col, m, row, 1);
+                else cblas_scopy(n, col, m, row, 1);
+            }
+        }
+
+        @Override
+        public void gemm(DoubleBuffer a, int aOff, boolean transA, DoubleBuffer b, int bOff, boolean transB,
+                         DoubleBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
+            if (m == 0 || n == 0) return;
+            if (k == 0) {
+                if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0.0);
+                return;
+            }
+            int lda = transA ? m : k, ldb = transB ? k : n;
+            double beta = accumulate ? 1d : 0d;
+            if (!transB) {
+                cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1d,
+                        (DoublePointer) view(a, 0, aOff), lda, (DoublePointer) view(b, 1, bOff), ldb, beta,
+                        (DoublePointer) view(c, 2, cOff), n);
+                return;
+            }
+            int transAt = transA ? CblasNoTrans : CblasTrans;
+            if (m == 1) {
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, transAt, n, 1, k, 1d, (DoublePointer) view(b, 1, bOff), ldb,
+                        (DoublePointer) view(a, 0, aOff), lda, beta, (DoublePointer) view(c, 2, cOff), 1);
+                return;
+            }
+            ensureScratch((long) m * n, false);
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, transAt, n, m, k, 1d, (DoublePointer) view(b, 1, bOff), ldb,
+                    (DoublePointer) view(a, 0, aOff), lda, 0d, (DoublePointer) scratch, m);
+            for (int i = 0; i < m; i++) {
+                DoublePointer col = (DoublePointer) rowView.position(i), row = (DoublePointer) view(c, 2, cOff + (long) i * n);
+                if (accumulate) cblas_daxpy(n, 1d, col, m, row, 1);
+                else cblas_dcopy(n, col, m, row, 1);
+            }
+        }
+
+        @Override
+        public BufferGemm lane() { return BlasRecurrence.this.lane(); }
+    }
+
+    /** Frees the lanes' scratch and unpins every storage of the call. */
     private void close() {
+        for (Lane l : lanes) l.free();
+        lanes.clear();
         for (OpenBlasStorage.Pin p : pins) p.close();
         pins.clear();
     }

@@ -1,5 +1,7 @@
 package dev.recurrent.backend.blas;
 
+import dev.recurrent.backend.cpu.Crew;
+
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -16,6 +18,12 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * cblas (JavaCPP's {@code float[]} overloads copy both arrays through JNI on every call). Operands are
  * addressed by element offsets into their storages; transposes are CBLAS flags, never copies.
  * Callers handle m, n or k of zero (BLAS rejects a leading dimension of 0).
+ *
+ * <p>Threads: OpenBLAS itself always runs on one thread (see {@link NativeBlas}); a big product is split
+ * here into bands of C's rows or columns, one single-threaded call each, run side by side by a
+ * {@link Crew} ({@link #f32(int, FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, boolean, int, int, int)}).
+ * Every element of C is computed by one call over the whole of k, so the split changes no result beyond
+ * what OpenBLAS's own kernel choice for a smaller band may.
  */
 final class Gemm {
     private Gemm() { }
@@ -53,6 +61,77 @@ final class Gemm {
                     m, n, k, 1d, pa, transA ? m : k, pb, transB ? k : n, 0d, pc, n);
         }
     }
+
+    /** Columns of C per band are rounded to this (a whole number of vectors for OpenBLAS's kernels). */
+    private static final int ALIGN = 16;
+
+    /**
+     * {@code C (=|+=) op(A)·op(B)} with m, n, k > 0, split over up to {@code threads} threads (the caller and
+     * {@link Crew#shared}'s helpers) along the longer of C's sides; each band is one single-threaded
+     * {@code cblas_sgemm} with the whole matrices' leading dimensions.
+     */
+    static void f32(int threads, FloatPointer a, long aOff, boolean transA, FloatPointer b, long bOff, boolean transB,
+                    FloatPointer c, long cOff, boolean accumulate, int m, int n, int k) {
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        float beta = accumulate ? 1f : 0f;
+        boolean rows = m >= n;
+        int parts = parts(threads, rows ? m : n);
+        if (parts == 1) {
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    m, n, k, 1f, view(a, aOff), lda, view(b, bOff), ldb, beta, view(c, cOff), n);
+            return;
+        }
+        Crew.shared(threads).run(parts, p -> {
+            int from = bound(p, parts, rows ? m : n), to = bound(p + 1, parts, rows ? m : n);
+            if (to == from) return;
+            // A band of C's rows reads the same rows of op(A) (row i of A, or column i of a transposed A);
+            // a band of columns the same columns of op(B).
+            long ao = rows ? aOff + (transA ? from : (long) from * k) : aOff;
+            long bo = rows ? bOff : bOff + (transB ? (long) from * k : from);
+            long co = cOff + (rows ? (long) from * n : from);
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    rows ? to - from : m, rows ? n : to - from, k, 1f, view(a, ao), lda, view(b, bo), ldb, beta, view(c, co), n);
+        });
+    }
+
+    /** F64 {@link #f32(int, FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, boolean, int, int, int)}. */
+    static void f64(int threads, DoublePointer a, long aOff, boolean transA, DoublePointer b, long bOff, boolean transB,
+                    DoublePointer c, long cOff, boolean accumulate, int m, int n, int k) {
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        double beta = accumulate ? 1d : 0d;
+        boolean rows = m >= n;
+        int parts = parts(threads, rows ? m : n);
+        if (parts == 1) {
+            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    m, n, k, 1d, view(a, aOff), lda, view(b, bOff), ldb, beta, view(c, cOff), n);
+            return;
+        }
+        Crew.shared(threads).run(parts, p -> {
+            int from = bound(p, parts, rows ? m : n), to = bound(p + 1, parts, rows ? m : n);
+            if (to == from) return;
+            long ao = rows ? aOff + (transA ? from : (long) from * k) : aOff;
+            long bo = rows ? bOff : bOff + (transB ? (long) from * k : from);
+            long co = cOff + (rows ? (long) from * n : from);
+            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    rows ? to - from : m, rows ? n : to - from, k, 1d, view(a, ao), lda, view(b, bo), ldb, beta, view(c, co), n);
+        });
+    }
+
+    /** Bands for a side of {@code len}: at most {@code threads}, each at least {@link #ALIGN} long. */
+    static int parts(int threads, int len) {
+        return Math.max(1, Math.min(threads, len / ALIGN));
+    }
+
+    /** The start of band {@code p} of {@code parts} over {@code len}, a multiple of {@link #ALIGN} (but the end). */
+    static int bound(int p, int parts, int len) {
+        if (p >= parts) return len;
+        return (int) ((long) len * p / parts) / ALIGN * ALIGN;
+    }
+
+    /** A fresh view {@code off} elements past {@code p}'s position (each band its own: views are mutable). */
+    private static FloatPointer view(FloatPointer p, long off) { return new FloatPointer(p).position(p.position() + off); }
+
+    private static DoublePointer view(DoublePointer p, long off) { return new DoublePointer(p).position(p.position() + off); }
 
     /** A non-owning view {@code off} elements into {@code p} (the storage's own pointer is never moved: it is shared). */
     private static FloatPointer at(FloatPointer p, long off) { return off == 0 ? p : p.getPointer(off); }

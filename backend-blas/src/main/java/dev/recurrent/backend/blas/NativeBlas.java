@@ -5,11 +5,11 @@ import dev.recurrent.core.backend.ThreadCount;
 
 /**
  * Loads OpenBLAS (JavaCPP's {@code openblas_nolapack} presets: the BLAS symbols of the bundled
- * libopenblas, without the 24 MB LAPACK JNI glue) once per JVM, and sets its thread count.
+ * libopenblas, without the 24 MB LAPACK JNI glue) once per JVM, and sets OpenBLAS to one thread.
  * Nothing here runs until a backend is created, so discovery never touches native code.
  */
 final class NativeBlas {
-    /** System property and environment variable that set the OpenBLAS thread count. */
+    /** System property and environment variable that set the backend's thread count (its Crew; OpenBLAS itself runs on one). */
     static final String THREADS_PROPERTY = "rnn.blas.threads";
     static final String THREADS_ENVIRONMENT = "RNN_BLAS_THREADS";
 
@@ -18,17 +18,6 @@ final class NativeBlas {
     static final String MAX_PHYSICAL_PROPERTY = "org.bytedeco.javacpp.maxPhysicalBytes";
 
     private static volatile boolean loaded;
-
-    /** The thread count OpenBLAS was last set to by {@link #useThreads} (process-wide, like OpenBLAS's own). */
-    private static volatile int activeThreads = -1;
-
-    /** Sets OpenBLAS's thread count when it differs from the last one set (a cheap store inside OpenBLAS). */
-    static void useThreads(int n) {
-        if (activeThreads != n) {
-            org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(n);
-            activeThreads = n;
-        }
-    }
 
     private NativeBlas() { }
 
@@ -43,6 +32,12 @@ final class NativeBlas {
             // trigger) stays on.
             if (System.getProperty(MAX_PHYSICAL_PROPERTY) == null) System.setProperty(MAX_PHYSICAL_PROPERTY, "0");
             load(PRESETS_CLASS);
+            // OpenBLAS runs on the calling thread only; the backend splits big products over its own Crew
+            // (Gemm). OpenBLAS's workers spin for about 0.1 s after every threaded call, and on a machine
+            // with few cores they would then compete with the crew and with the Java kernels between
+            // products (measured on 2 cores: a crew-split recurrence ran 2 to 4 times slower right after
+            // a threaded OpenBLAS product, even with the thread count set back to 1).
+            org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
             loaded = true;
         }
     }

@@ -28,13 +28,15 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy;
  * as the pure-Java loops of backend-cpu running over the same off-heap memory (direct buffers), so there
  * is no copy and no JNI call per element. See {@link OpenBlasStorage} for how memory is freed.
  *
- * <p>OpenBLAS threads: {@code -Drnn.blas.threads=N} or {@code RNN_BLAS_THREADS=N}, default the number of
- * available cores. The count is process-wide (one OpenBLAS per JVM), so the last backend created sets it.
+ * <p>Threads: {@code -Drnn.blas.threads=N} or {@code RNN_BLAS_THREADS=N}, default the number of available
+ * cores. OpenBLAS itself runs single-threaded; a product of at least {@link #SMALL_GEMM_PROPERTY} flops is
+ * split into bands over the backend's {@link dev.recurrent.backend.cpu.Crew} ({@link Gemm}), and whole
+ * sequences split their batch over it (backend-cpu's RecurrenceKernels).
  */
 public final class OpenBlasBackend implements Backend {
     public static final String NAME = "openblas";
 
-    /** Products of fewer flops than this run on one OpenBLAS thread (see {@link #matmul}). */
+    /** Products of fewer flops than this run on the caller's thread alone (see {@link #matmul}). */
     public static final String SMALL_GEMM_PROPERTY = "rnn.blas.smallGemmFlops";
 
     private final int threads;
@@ -43,13 +45,15 @@ public final class OpenBlasBackend implements Backend {
     /** Loads OpenBLAS and sets its thread count from the configuration (property, environment, core count). */
     public OpenBlasBackend() { this(NativeBlas.configuredThreads()); }
 
-    /** Loads OpenBLAS and sets its thread count to {@code threads}. */
-    public OpenBlasBackend(int threads) {
+    /** Loads OpenBLAS; products and sequences use up to {@code threads} threads. */
+    public OpenBlasBackend(int threads) { this(threads, Long.getLong(SMALL_GEMM_PROPERTY, 40_000_000L)); }
+
+    /** Tests: products of {@code smallGemmFlops} flops or more are split over the threads (0: all that can be). */
+    OpenBlasBackend(int threads, long smallGemmFlops) {
         if (threads < 1) throw new IllegalArgumentException("openblas: thread count must be >= 1; got " + threads);
         NativeBlas.load();
-        NativeBlas.useThreads(threads);
         this.threads = threads;
-        this.smallGemmFlops = Long.getLong(SMALL_GEMM_PROPERTY, 40_000_000L);
+        this.smallGemmFlops = smallGemmFlops;
     }
 
     @Override public String name() { return NAME; }
@@ -57,7 +61,7 @@ public final class OpenBlasBackend implements Backend {
     /** The OpenBLAS version the presets were built from, e.g. {@code OpenBLAS 0.3.28}. */
     public String blasVersion() { return openblas_nolapack.OPENBLAS_VERSION.trim(); }
 
-    /** The thread count OpenBLAS runs with. */
+    /** The threads this backend splits big products and whole sequences over (OpenBLAS itself runs on one). */
     public int threads() { return threads; }
 
     /** For example {@code openblas (BLAS vendor OpenBLAS, version 0.3.28, 2 threads, linux-x86_64)}. */
@@ -200,18 +204,28 @@ public final class OpenBlasBackend implements Backend {
             OpenBlasStorage out = allocate(dtype, (int) outSize);
             // A small product (one recurrent step: 2·32·256·1024 = 17 Mflop) gains little from a second
             // thread and loses a lot when that thread has to wake up or wait for a busy core, so it runs
-            // on the caller's thread alone; big ones (all time steps at once, weight gradients) use all.
-            NativeBlas.useThreads(2.0 * m * n * k < smallGemmFlops ? 1 : threads);
+            // on the caller's thread alone; big ones (all time steps at once, weight gradients) are split.
+            int split = 2.0 * m * n * k < smallGemmFlops || m == 1 || n == 1 ? 1 : threads;
             try (OpenBlasStorage.Pin pc = out.pin()) {
                 long mn = (long) m * n;
                 for (int i = 0; i < batch; i++) {
                     // Stride 0 broadcasts one matrix over the batch.
                     if (dtype == DType.F32) {
-                        Gemm.f32(pa.floatPointer(), i * aStride, transA, pb.floatPointer(), i * bStride, transB,
-                                pc.floatPointer(), i * mn, m, n, k);
+                        if (split == 1) {
+                            Gemm.f32(pa.floatPointer(), i * aStride, transA, pb.floatPointer(), i * bStride, transB,
+                                    pc.floatPointer(), i * mn, m, n, k);
+                        } else {
+                            Gemm.f32(split, pa.floatPointer(), i * aStride, transA, pb.floatPointer(), i * bStride, transB,
+                                    pc.floatPointer(), i * mn, false, m, n, k);
+                        }
                     } else {
-                        Gemm.f64(pa.doublePointer(), i * aStride, transA, pb.doublePointer(), i * bStride, transB,
-                                pc.doublePointer(), i * mn, m, n, k);
+                        if (split == 1) {
+                            Gemm.f64(pa.doublePointer(), i * aStride, transA, pb.doublePointer(), i * bStride, transB,
+                                    pc.doublePointer(), i * mn, m, n, k);
+                        } else {
+                            Gemm.f64(split, pa.doublePointer(), i * aStride, transA, pb.doublePointer(), i * bStride, transB,
+                                    pc.doublePointer(), i * mn, false, m, n, k);
+                        }
                     }
                 }
             }
@@ -419,13 +433,13 @@ public final class OpenBlasBackend implements Backend {
     @Override
     public Storage[] recurrence(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                                 int steps, int batch, int hidden) {
-        return new BlasRecurrence(this, threads).forward(kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
+        return new BlasRecurrence(this, threads, smallGemmFlops).forward(kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
     }
 
     @Override
     public Storage[] recurrenceBackward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                                         Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
-        return new BlasRecurrence(this, threads)
+        return new BlasRecurrence(this, threads, smallGemmFlops)
                 .backward(kind, reverse, xp, whh, bhh, init, out, saved, grad, steps, batch, hidden);
     }
 }

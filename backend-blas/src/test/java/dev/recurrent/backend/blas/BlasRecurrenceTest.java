@@ -58,6 +58,22 @@ class BlasRecurrenceTest {
         check(BE, CellKind.GRU, true, DType.F64, 12, 16, 128, 32);
     }
 
+    /**
+     * On three threads, with every weight-gradient product split into bands: the batch runs as slices side
+     * by side (16 rows: 5, 5, 6; 17: 5, 6, 6), each slice's step products flipped ({@code Cᵀ = W·hᵀ}) and
+     * copied (forward) or added (GRU's backward) into place.
+     */
+    @Test
+    void slicesAndBandsOnThreeThreadsMatchTheDefaults() {
+        OpenBlasBackend three = new OpenBlasBackend(3, 0);
+        check(three, CellKind.LSTM, false, DType.F32, 20, 16, 128, 31);
+        check(three, CellKind.GRU, true, DType.F32, 7, 17, 40, 34);
+        check(three, CellKind.TANH, false, DType.F32, 5, 12, 33, 35);
+        check(three, CellKind.LSTM, true, DType.F64, 6, 16, 128, 33);
+        check(three, CellKind.GRU, false, DType.F64, 12, 16, 128, 32);
+        check(three, CellKind.RELU, true, DType.F64, 4, 9, 17, 36);
+    }
+
     @Property(tries = 30, seed = "4713")
     void agreesWithTheJavaBackend(@ForAll CellKind kind, @ForAll boolean reverse, @ForAll DType dtype,
                                   @ForAll @IntRange(min = 1, max = 4) int steps, @ForAll long seed) {

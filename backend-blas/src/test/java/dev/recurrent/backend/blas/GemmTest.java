@@ -46,6 +46,11 @@ class GemmTest {
 
     static void check(DType dtype, boolean ta, boolean tb, boolean broadcastA, boolean broadcastB,
                       int batch, int m, int n, int k, long seed) {
+        check(BE, dtype, ta, tb, broadcastA, broadcastB, batch, m, n, k, seed);
+    }
+
+    static void check(OpenBlasBackend be, DType dtype, boolean ta, boolean tb, boolean broadcastA, boolean broadcastB,
+                      int batch, int m, int n, int k, long seed) {
         Random r = new Random(seed);
         long as = broadcastA ? 0 : (long) m * k, bs = broadcastB ? 0 : (long) k * n;
         double[] a = gaussian(r, (int) (as * (batch - 1)) + m * k);
@@ -54,10 +59,10 @@ class GemmTest {
             for (int i = 0; i < a.length; i++) a[i] = (float) a[i];
             for (int i = 0; i < b.length; i++) b[i] = (float) b[i];
         }
-        Storage sa = BE.fromArray(dtype, a), sb = BE.fromArray(dtype, b);
-        Storage c = BE.matmul(sa, ta, as, sb, tb, bs, batch, m, n, k);
+        Storage sa = be.fromArray(dtype, a), sb = be.fromArray(dtype, b);
+        Storage c = be.matmul(sa, ta, as, sb, tb, bs, batch, m, n, k);
         double[] want = naive(a, ta, as, b, tb, bs, batch, m, n, k);
-        double[] got = BE.toDoubleArray(c);
+        double[] got = be.toDoubleArray(c);
         assertEquals(dtype, c.dtype());
         assertEquals(want.length, got.length);
         double eps = dtype == DType.F32 ? 1e-6 : 1e-15;
@@ -65,7 +70,7 @@ class GemmTest {
             // |error| <= k·eps·Σ|a||b|, bounded here by k·eps·(k + 1)·(1 + |c|) for gaussian entries.
             double tol = 4 * eps * (k + 1) * Math.sqrt(k + 1) * (1 + Math.abs(want[i]));
             if (Math.abs(got[i] - want[i]) > tol) {
-                fail(dtype + " matmul transA=" + ta + " transB=" + tb + " strides=" + as + "," + bs + " batch=" + batch
+                fail(be.threads() + "-thread " + dtype + " matmul transA=" + ta + " transB=" + tb + " strides=" + as + "," + bs + " batch=" + batch
                         + " m=" + m + " n=" + n + " k=" + k + " seed=" + seed + ": element " + i + " is " + got[i]
                         + ", expected " + want[i]);
             }
@@ -82,6 +87,33 @@ class GemmTest {
                                         @ForAll @IntRange(min = 0, max = 9) int m, @ForAll @IntRange(min = 0, max = 9) int n,
                                         @ForAll @IntRange(min = 0, max = 9) int k, @ForAll long seed) {
         check(f64 ? DType.F64 : DType.F32, ta, tb, broadcastA, broadcastB, batch, m, n, k, seed);
+    }
+
+    /**
+     * Products split into bands over three threads (every product big enough to split): bands of rows
+     * (m >= n) and of columns, with the column bands' 16-aligned bounds uneven (n = 70: 16, 16, 38), every
+     * transpose, broadcast operands and a batch.
+     */
+    @Test
+    void splitProductsMatchTheReference() {
+        OpenBlasBackend split = new OpenBlasBackend(3, 0);
+        int[][] shapes = {{97, 40, 33}, {40, 70, 21}, {48, 48, 5}, {20, 17, 64}};
+        long seed = 31;
+        for (DType dtype : DType.values()) {
+            for (int[] s : shapes) {
+                for (int flags = 0; flags < 4; flags++) {
+                    check(split, dtype, (flags & 1) != 0, (flags & 2) != 0, seed % 2 == 0, false, 2, s[0], s[1], s[2], seed++);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bandsAreAlignedAndCoverTheSide() {
+        assertEquals(1, Gemm.parts(4, 20));                         // one band under 2·16
+        assertEquals(3, Gemm.parts(3, 70));
+        int[] bounds = {Gemm.bound(0, 3, 70), Gemm.bound(1, 3, 70), Gemm.bound(2, 3, 70), Gemm.bound(3, 3, 70)};
+        assertArrayEquals(new int[] {0, 16, 32, 70}, bounds);
     }
 
     /** Shapes past OpenBLAS's blocking and threading thresholds, and the gemv paths (m == 1, n == 1). */

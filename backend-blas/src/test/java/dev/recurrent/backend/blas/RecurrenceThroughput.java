@@ -101,6 +101,8 @@ public final class RecurrenceThroughput {
 
             @Override public void gemm(DoubleBuffer a, int aOff, boolean transA, DoubleBuffer b, int bOff, boolean transB,
                                        DoubleBuffer c, int cOff, boolean accumulate, int m, int n, int k) { }
+
+            @Override public BufferGemm lane() { return this; }
         };
         int gh = kind.gates() * hidden, bh = batch * hidden, s = kind.states();
         int saved = RecurrenceKernels.savedSize(kind, steps, batch, hidden), work = RecurrenceKernels.workSize(kind, steps, batch, hidden);
@@ -115,9 +117,9 @@ public final class RecurrenceThroughput {
                 FloatBuffer[] init = new FloatBuffer[s], d0 = new FloatBuffer[s];
                 for (int k = 0; k < s; k++) { init[k] = floats(direct, r, bh); d0[k] = floats(direct, r, bh); }
                 t0 = System.nanoTime();
-                RecurrenceKernels.forward(kind, false, xp, w, false, b, init, out, saved == 0 ? null : sv, steps, batch, hidden, none);
+                RecurrenceKernels.forward(kind, false, xp, w, false, b, init, out, saved == 0 ? null : sv, steps, batch, hidden, none, null);
                 t1 = System.nanoTime();
-                RecurrenceKernels.backward(kind, false, w, init, out, saved == 0 ? null : sv, g, dx, dw, b, d0, wk, steps, batch, hidden, none);
+                RecurrenceKernels.backward(kind, false, w, false, init, out, saved == 0 ? null : sv, g, dx, dw, b, d0, wk, steps, batch, hidden, none, null);
                 t2 = System.nanoTime();
             } else {
                 DoubleBuffer xp = doubles(direct, r, steps * batch * gh), w = doubles(direct, r, gh * hidden), b = doubles(direct, r, gh), out = doubles(direct, r, s * steps * bh);
@@ -126,9 +128,9 @@ public final class RecurrenceThroughput {
                 DoubleBuffer[] init = new DoubleBuffer[s], d0 = new DoubleBuffer[s];
                 for (int k = 0; k < s; k++) { init[k] = doubles(direct, r, bh); d0[k] = doubles(direct, r, bh); }
                 t0 = System.nanoTime();
-                RecurrenceKernels.forward(kind, false, xp, w, false, b, init, out, saved == 0 ? null : sv, steps, batch, hidden, none);
+                RecurrenceKernels.forward(kind, false, xp, w, false, b, init, out, saved == 0 ? null : sv, steps, batch, hidden, none, null);
                 t1 = System.nanoTime();
-                RecurrenceKernels.backward(kind, false, w, init, out, saved == 0 ? null : sv, g, dx, dw, db, d0, wk, steps, batch, hidden, none);
+                RecurrenceKernels.backward(kind, false, w, false, init, out, saved == 0 ? null : sv, g, dx, dw, db, d0, wk, steps, batch, hidden, none, null);
                 t2 = System.nanoTime();
             }
             if (i >= 15) {

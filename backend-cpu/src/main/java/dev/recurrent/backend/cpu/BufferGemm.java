@@ -18,4 +18,12 @@ public interface BufferGemm {
 
     void gemm(DoubleBuffer a, int aOff, boolean transA, DoubleBuffer b, int bOff, boolean transB,
               DoubleBuffer c, int cOff, boolean accumulate, int m, int n, int k);
+
+    /**
+     * An instance for one batch slice of a whole-sequence kernel, which runs every step of its slice on its
+     * own thread beside the other slices: single-threaded (the slices already use every core), with any
+     * mutable state of its own, for the buffers this instance knows. Called on the kernel's caller before
+     * the slices start; the lanes live for that kernel call.
+     */
+    BufferGemm lane();
 }

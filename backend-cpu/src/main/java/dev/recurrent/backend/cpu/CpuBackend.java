@@ -306,12 +306,12 @@ public final class CpuBackend implements Backend {
             FloatBuffer[] h0 = new FloatBuffer[init.length];
             for (int s = 0; s < h0.length; s++) h0[s] = cpu(init[s]).floats();
             RecurrenceKernels.forward(kind, reverse, x.floats(), wt.floats(), true, b == null ? null : b.floats(), h0,
-                    out.floats(), saved == null ? null : saved.floats(), steps, batch, hidden, gemm);
+                    out.floats(), saved == null ? null : saved.floats(), steps, batch, hidden, gemm, Crew.shared(threads()));
         } else {
             DoubleBuffer[] h0 = new DoubleBuffer[init.length];
             for (int s = 0; s < h0.length; s++) h0[s] = cpu(init[s]).doubles();
             RecurrenceKernels.forward(kind, reverse, x.doubles(), wt.doubles(), true, b == null ? null : b.doubles(), h0,
-                    out.doubles(), saved == null ? null : saved.doubles(), steps, batch, hidden, gemm);
+                    out.doubles(), saved == null ? null : saved.doubles(), steps, batch, hidden, gemm, Crew.shared(threads()));
         }
         return new Storage[] {out, saved};
     }
@@ -339,9 +339,9 @@ public final class CpuBackend implements Backend {
                 result[3 + s] = d;
                 d0[s] = d.floats();
             }
-            RecurrenceKernels.backward(kind, reverse, w.floats(), h0, o.floats(), sv == null ? null : sv.floats(), g.floats(),
+            RecurrenceKernels.backward(kind, reverse, w.floats(), false, h0, o.floats(), sv == null ? null : sv.floats(), g.floats(),
                     dxp.floats(), dw.floats(), db == null ? null : db.floats(), d0, work == null ? null : work.floats(),
-                    steps, batch, hidden, gemm);
+                    steps, batch, hidden, gemm, Crew.shared(threads()));
         } else {
             DoubleBuffer[] h0 = new DoubleBuffer[init.length], d0 = new DoubleBuffer[init.length];
             for (int s = 0; s < h0.length; s++) {
@@ -350,9 +350,9 @@ public final class CpuBackend implements Backend {
                 result[3 + s] = d;
                 d0[s] = d.doubles();
             }
-            RecurrenceKernels.backward(kind, reverse, w.doubles(), h0, o.doubles(), sv == null ? null : sv.doubles(), g.doubles(),
+            RecurrenceKernels.backward(kind, reverse, w.doubles(), false, h0, o.doubles(), sv == null ? null : sv.doubles(), g.doubles(),
                     dxp.doubles(), dw.doubles(), db == null ? null : db.doubles(), d0, work == null ? null : work.doubles(),
-                    steps, batch, hidden, gemm);
+                    steps, batch, hidden, gemm, Crew.shared(threads()));
         }
         return result;
     }

@@ -99,23 +99,23 @@ final class DoubleRecurrenceSteps implements RecurrenceSteps {
     }
 
     @Override
-    public void elmanBackward(boolean relu, Buffer grad, int go, Buffer dh, Buffer out, int ho, Buffer dxp, int dxo, int n) {
+    public void elmanBackward(boolean relu, Buffer grad, int go, Buffer dh, int dho, Buffer out, int ho, Buffer dxp, int dxo, int n) {
         DoubleBuffer gr = f(grad), d = f(dh), y = f(out), dx = f(dxp);
         if (relu) {
             for (int e = 0; e < n; e++) {
-                double v = gr.get(go + e) + d.get(e);
+                double v = gr.get(go + e) + d.get(dho + e);
                 dx.put(dxo + e, (y.get(ho + e) > 0 ? v : v * 0));      // v * 0 keeps a NaN, as dh·step(h) does
             }
         } else {
             for (int e = 0; e < n; e++) {
-                double v = gr.get(go + e) + d.get(e), hv = y.get(ho + e);
+                double v = gr.get(go + e) + d.get(dho + e), hv = y.get(ho + e);
                 dx.put(dxo + e, (v * (1 - hv * hv)));
             }
         }
     }
 
     @Override
-    public void lstmBackward(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, Buffer saved, int go, int tco,
+    public void lstmBackward(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, int dho, Buffer saved, int go, int tco,
                              Buffer cPrev, int co, Buffer dxp, int dxo, int batch) {
         DoubleBuffer gr = f(grad), dhb = f(dh), dcb = f(dc), s = f(saved), cp = f(cPrev), dx = f(dxp);
         int h = hidden;
@@ -125,19 +125,19 @@ final class DoubleRecurrenceSteps implements RecurrenceSteps {
                 int k = gb + j, e = sb + j;
                 double i = s.get(go + k), fg = s.get(go + k + h), g = s.get(go + k + 2 * h), og = s.get(go + k + 3 * h);
                 double tc = s.get(tco + e);
-                double dhv = gr.get(gh + e) + dhb.get(e);
-                double dct = gr.get(gc + e) + dcb.get(e) + dhv * og * (1 - tc * tc);
+                double dhv = gr.get(gh + e) + dhb.get(dho + e);
+                double dct = gr.get(gc + e) + dcb.get(dho + e) + dhv * og * (1 - tc * tc);
                 dx.put(dxo + k, (dct * g * i * (1 - i)));
                 dx.put(dxo + k + h, (dct * cp.get(co + e) * fg * (1 - fg)));
                 dx.put(dxo + k + 2 * h, (dct * i * (1 - g * g)));
                 dx.put(dxo + k + 3 * h, (dhv * tc * og * (1 - og)));
-                dcb.put(e, (dct * fg));
+                dcb.put(dho + e, (dct * fg));
             }
         }
     }
 
     @Override
-    public void gruBackward(Buffer grad, int gr, Buffer dh, Buffer saved, int go, Buffer hPrev, int po,
+    public void gruBackward(Buffer grad, int gr, Buffer dh, int dho, Buffer saved, int go, Buffer hPrev, int po,
                             Buffer dxp, int dxo, Buffer db, int dbo, int batch) {
         DoubleBuffer g = f(grad), d = f(dh), s = f(saved), hp = f(hPrev), dx = f(dxp), dbb = f(db);
         int h = hidden;
@@ -147,7 +147,7 @@ final class DoubleRecurrenceSteps implements RecurrenceSteps {
                 int k = gb + j, e = e0 + j;
                 double r = s.get(go + sb + j), z = s.get(go + sb + h + j), n = s.get(go + sb + 2 * h + j);
                 double bn = s.get(go + sb + 3 * h + j);
-                double dy = g.get(gr + e) + d.get(e);
+                double dy = g.get(gr + e) + d.get(dho + e);
                 double dAn = dy * (1 - z) * (1 - n * n), dAz = dy * (hp.get(po + e) - n) * z * (1 - z);
                 double dAr = dAn * bn * r * (1 - r);
                 dx.put(dxo + k, dAr);
@@ -156,7 +156,7 @@ final class DoubleRecurrenceSteps implements RecurrenceSteps {
                 dbb.put(dbo + k, dAr);
                 dbb.put(dbo + k + h, dAz);
                 dbb.put(dbo + k + 2 * h, (dAn * r));
-                d.put(e, (dy * z));
+                d.put(dho + e, (dy * z));
             }
         }
     }

@@ -15,13 +15,11 @@ import java.nio.FloatBuffer;
  * need double ({@link Activations}' vectorised loops, within 1 float ulp of correctly rounded); in the
  * backward, double keeps the sums {@code dc + dh·o·(1 - tanh²c)} and the like free of float cancellation,
  * and costs little more than float here (the bulk copies and the conversions dominate).
- * One instance per kernel call (it owns the row arrays), used by one thread; when {@link RowSplit} splits
- * a step's rows (opt-in, {@link RowSplit#PROPERTY}), a sibling instance runs the first half on its helper
- * thread (the same code per row, so the same results).
+ * One instance per kernel call and thread (it owns the row arrays): when {@link RecurrenceKernels} splits
+ * the batch over a crew, each slice has its own (the same code per row, so the same results).
  */
 final class FloatRecurrenceSteps implements RecurrenceSteps {
-    private final int gates, hidden;
-    private FloatRecurrenceSteps sibling;  // the helper thread's row arrays, when a pass is split (RowSplit)
+    private final int hidden;
     private final float[] f1, f2, f3;     // rows as stored: G·H, max(G·H, 4H), G·H
     private final float[][] narrow;       // rows as stored: six of H
     private final double[] a, t, s1, s2;  // rows in double: G·H (gates), max(G·H, 4H), H, H
@@ -31,7 +29,6 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     /** Row arrays for {@code gates·hidden}-wide gate rows. */
     FloatRecurrenceSteps(int gates, int hidden) {
         int gh = gates * hidden;
-        this.gates = gates;
         this.hidden = hidden;
         this.f1 = new float[gh];
         this.f2 = new float[Math.max(gh, 4 * hidden)];      // GRU's saved row is 4H wide
@@ -45,11 +42,6 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     }
 
     private static FloatBuffer f(Buffer b) { return (FloatBuffer) b; }
-
-    private FloatRecurrenceSteps sibling() {
-        if (sibling == null) sibling = new FloatRecurrenceSteps(gates, hidden);
-        return sibling;
-    }
 
     /** {@code d[i] = s[i]}, i < n. */
     private static void widen(float[] s, int so, double[] d, int dOff, int n) {
@@ -91,21 +83,10 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
 
     @Override
     public void elman(boolean relu, Buffer out, int o, int n) {
-        int half = RowSplit.split(n / hidden, hidden) * hidden;
-        if (half == 0) {
-            elmanRows(relu, out, o, 0, n);
-        } else {
-            FloatRecurrenceSteps other = sibling();
-            RowSplit.run(() -> other.elmanRows(relu, out, o, 0, half), () -> elmanRows(relu, out, o, half, n));
-        }
-    }
-
-    /** {@link #elman} over the window's elements [from, to). */
-    private void elmanRows(boolean relu, Buffer out, int o, int from, int to) {
         FloatBuffer y = f(out);
         float[] r = narrow[0];
-        for (int e = from; e < to; e += hidden) {              // row by row: the arrays hold H
-            int len = Math.min(hidden, to - e);
+        for (int e = 0; e < n; e += hidden) {                  // row by row: the arrays hold H
+            int len = Math.min(hidden, n - e);
             y.get(o + e, r, 0, len);
             if (relu) {
                 for (int j = 0; j < len; j++) { float v = r[j]; r[j] = v < 0 ? 0f : v; }
@@ -121,24 +102,11 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     @Override
     public void lstm(Buffer xp, int xo, Buffer hw, int ho, Buffer cPrev, int co, Buffer saved, int go, int tco,
                      Buffer out, int hOut, int cOut, int batch) {
-        int half = RowSplit.split(batch, hidden);
-        if (half == 0) {
-            lstmRows(xp, xo, hw, ho, cPrev, co, saved, go, tco, out, hOut, cOut, 0, batch);
-        } else {
-            FloatRecurrenceSteps other = sibling();
-            RowSplit.run(() -> other.lstmRows(xp, xo, hw, ho, cPrev, co, saved, go, tco, out, hOut, cOut, 0, half),
-                    () -> lstmRows(xp, xo, hw, ho, cPrev, co, saved, go, tco, out, hOut, cOut, half, batch));
-        }
-    }
-
-    /** {@link #lstm} for batch rows [b0, b1). */
-    private void lstmRows(Buffer xp, int xo, Buffer hw, int ho, Buffer cPrev, int co, Buffer saved, int go, int tco,
-                          Buffer out, int hOut, int cOut, int b0, int b1) {
         FloatBuffer x = f(xp), w = f(hw), cp = f(cPrev), s = f(saved), y = f(out);
         int h = hidden, gw = 4 * h;
         double[] a = this.a, t = this.t, c = s1, tc = s2;
         float[] r = f3;
-        for (int b = b0; b < b1; b++) {
+        for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
             x.get(xo + k0, f1, 0, gw);
             w.get(ho + k0, f2, 0, gw);
@@ -166,19 +134,6 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     @Override
     public void gru(Buffer xp, int xo, Buffer hw, int ho, Buffer bhh, Buffer hPrev, int po, Buffer saved, int go,
                     Buffer out, int hOut, int batch) {
-        int half = RowSplit.split(batch, hidden);
-        if (half == 0) {
-            gruRows(xp, xo, hw, ho, bhh, hPrev, po, saved, go, out, hOut, 0, batch);
-        } else {
-            FloatRecurrenceSteps other = sibling();
-            RowSplit.run(() -> other.gruRows(xp, xo, hw, ho, bhh, hPrev, po, saved, go, out, hOut, 0, half),
-                    () -> gruRows(xp, xo, hw, ho, bhh, hPrev, po, saved, go, out, hOut, half, batch));
-        }
-    }
-
-    /** {@link #gru} for batch rows [b0, b1). */
-    private void gruRows(Buffer xp, int xo, Buffer hw, int ho, Buffer bhh, Buffer hPrev, int po, Buffer saved, int go,
-                         Buffer out, int hOut, int b0, int b1) {
         FloatBuffer x = f(xp), w = f(hw), hp = f(hPrev), s = f(saved), y = f(out);
         int h = hidden, gw = 3 * h;
         if (bias == null) {
@@ -187,7 +142,7 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
         }
         double[] a = this.a, t = this.t, bs = bias, hv = s1;
         float[] r = f3;
-        for (int b = b0; b < b1; b++) {
+        for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
             x.get(xo + k0, f1, 0, gw);
             w.get(ho + k0, f2, 0, gw);
@@ -213,27 +168,15 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     }
 
     @Override
-    public void elmanBackward(boolean relu, Buffer grad, int go, Buffer dh, Buffer out, int ho, Buffer dxp, int dxo, int n) {
-        int half = RowSplit.split(n / hidden, hidden) * hidden;
-        if (half == 0) {
-            elmanBackwardRows(relu, grad, go, dh, out, ho, dxp, dxo, 0, n);
-        } else {
-            FloatRecurrenceSteps other = sibling();
-            RowSplit.run(() -> other.elmanBackwardRows(relu, grad, go, dh, out, ho, dxp, dxo, 0, half),
-                    () -> elmanBackwardRows(relu, grad, go, dh, out, ho, dxp, dxo, half, n));
-        }
-    }
-
-    /** {@link #elmanBackward} over the window's elements [from, to). */
-    private void elmanBackwardRows(boolean relu, Buffer grad, int go, Buffer dh, Buffer out, int ho, Buffer dxp, int dxo,
-                                   int from, int to) {
+    public void elmanBackward(boolean relu, Buffer grad, int go, Buffer dh, int dho, Buffer out, int ho, Buffer dxp, int dxo,
+                              int n) {
         FloatBuffer gr = f(grad), d = f(dh), y = f(out), dx = f(dxp);
         float[] gs = narrow[0], ds = narrow[1], hs = narrow[2], dxs = narrow[3];
         double[] g = wide[0], dv = wide[1], hv = wide[2];
-        for (int e = from; e < to; e += hidden) {              // row by row: the arrays hold H
-            int len = Math.min(hidden, to - e);
+        for (int e = 0; e < n; e += hidden) {                  // row by row: the arrays hold H
+            int len = Math.min(hidden, n - e);
             gr.get(go + e, gs, 0, len);
-            d.get(e, ds, 0, len);
+            d.get(dho + e, ds, 0, len);
             y.get(ho + e, hs, 0, len);
             if (relu) {
                 for (int j = 0; j < len; j++) {
@@ -252,26 +195,13 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     }
 
     @Override
-    public void lstmBackward(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, Buffer saved, int go, int tco,
+    public void lstmBackward(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, int dho, Buffer saved, int go, int tco,
                              Buffer cPrev, int co, Buffer dxp, int dxo, int batch) {
-        int half = RowSplit.split(batch, hidden);
-        if (half == 0) {
-            lstmBackwardRows(grad, gh, gc, dh, dc, saved, go, tco, cPrev, co, dxp, dxo, 0, batch);
-        } else {
-            FloatRecurrenceSteps other = sibling();
-            RowSplit.run(() -> other.lstmBackwardRows(grad, gh, gc, dh, dc, saved, go, tco, cPrev, co, dxp, dxo, 0, half),
-                    () -> lstmBackwardRows(grad, gh, gc, dh, dc, saved, go, tco, cPrev, co, dxp, dxo, half, batch));
-        }
-    }
-
-    /** {@link #lstmBackward} for batch rows [b0, b1). */
-    private void lstmBackwardRows(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, Buffer saved, int go, int tco,
-                                  Buffer cPrev, int co, Buffer dxp, int dxo, int b0, int b1) {
         FloatBuffer gr = f(grad), dhb = f(dh), dcb = f(dc), s = f(saved), cp = f(cPrev), dx = f(dxp);
         int h = hidden, gw = 4 * h;
         float[] row = f2, r = f3;
         double[] gt = a, dg = t, tc = wide[0], dhv = wide[1], dct = wide[2], cpv = wide[3], gH = wide[4], gC = wide[5];
-        for (int b = b0; b < b1; b++) {
+        for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
             s.get(go + k0, row, 0, gw);                        // gates i, f, g, o at gt[k·H + j]
             widen(row, 0, gt, 0, gw);
@@ -283,9 +213,9 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
             widen(r, 0, gC, 0, h);
             cp.get(co + e0, r, 0, h);
             widen(r, 0, cpv, 0, h);
-            dhb.get(e0, r, 0, h);
+            dhb.get(dho + e0, r, 0, h);
             widen(r, 0, dhv, 0, h);
-            dcb.get(e0, r, 0, h);
+            dcb.get(dho + e0, r, 0, h);
             widen(r, 0, dct, 0, h);
             for (int j = 0; j < h; j++) {                      // dh and dc in total (dc through tanh(c) too)
                 double d = gH[j] + dhv[j];
@@ -309,37 +239,24 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
             round(dg, 0, row, 0, gw);
             dx.put(dxo + k0, row, 0, gw);
             round(dct, 0, r, 0, h);
-            dcb.put(e0, r, 0, h);
+            dcb.put(dho + e0, r, 0, h);
         }
     }
 
     @Override
-    public void gruBackward(Buffer grad, int gr, Buffer dh, Buffer saved, int go, Buffer hPrev, int po,
+    public void gruBackward(Buffer grad, int gr, Buffer dh, int dho, Buffer saved, int go, Buffer hPrev, int po,
                             Buffer dxp, int dxo, Buffer db, int dbo, int batch) {
-        int half = RowSplit.split(batch, hidden);
-        if (half == 0) {
-            gruBackwardRows(grad, gr, dh, saved, go, hPrev, po, dxp, dxo, db, dbo, 0, batch);
-        } else {
-            FloatRecurrenceSteps other = sibling();
-            RowSplit.run(() -> other.gruBackwardRows(grad, gr, dh, saved, go, hPrev, po, dxp, dxo, db, dbo, 0, half),
-                    () -> gruBackwardRows(grad, gr, dh, saved, go, hPrev, po, dxp, dxo, db, dbo, half, batch));
-        }
-    }
-
-    /** {@link #gruBackward} for batch rows [b0, b1). */
-    private void gruBackwardRows(Buffer grad, int gr, Buffer dh, Buffer saved, int go, Buffer hPrev, int po,
-                                 Buffer dxp, int dxo, Buffer db, int dbo, int b0, int b1) {
         FloatBuffer g = f(grad), d = f(dh), s = f(saved), hp = f(hPrev), dx = f(dxp), dbb = f(db);
         int h = hidden, gw = 3 * h;
         float[] row = f2, r = f3;
         double[] sv = t, da = a, dy = wide[0], hv = wide[1], dbn = wide[2];
-        for (int b = b0; b < b1; b++) {
+        for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
             s.get(go + b * 4 * h, row, 0, 4 * h);              // r, z, n, b_n
             widen(row, 0, sv, 0, 4 * h);
             g.get(gr + e0, r, 0, h);
             widen(r, 0, dy, 0, h);
-            d.get(e0, r, 0, h);
+            d.get(dho + e0, r, 0, h);
             widen(r, 0, hv, 0, h);
             for (int j = 0; j < h; j++) dy[j] += hv[j];
             hp.get(po + e0, r, 0, h);
@@ -360,7 +277,7 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
             round(dbn, 0, row, 2 * h, h);                      // db: da's r and z blocks, then dAn·r
             dbb.put(dbo + k0, row, 0, gw);
             round(dy, 0, r, 0, h);
-            d.put(e0, r, 0, h);
+            d.put(dho + e0, r, 0, h);
         }
     }
 }

@@ -9,6 +9,11 @@ final class HeapGemm implements BufferGemm {
 
     HeapGemm(Parallel parallel) { this.parallel = parallel; }
 
+    private static final HeapGemm SINGLE = new HeapGemm(new Parallel(1));
+
+    /** Stateless: one shared single-threaded instance. */
+    @Override public BufferGemm lane() { return SINGLE; }
+
     @Override
     public void gemm(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, boolean transB,
                      FloatBuffer c, int cOff, boolean accumulate, int m, int n, int k) {

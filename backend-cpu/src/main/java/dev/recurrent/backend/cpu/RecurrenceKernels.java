@@ -126,107 +126,170 @@ public final class RecurrenceKernels {
     /**
      * The forward pass: writes {@code out:[S, T, B, H]} (every element) and {@code saved} (of
      * {@link #savedSize}; null for Elman). {@code whh} is {@code W_hh:[G·H, H]}, or {@code W_hhᵀ:[H, G·H]}
-     * when {@code whhTransposed} (for a product that prefers B unflipped); {@code bhh} is used by GRU only.
+     * when {@code whhTransposed} (whichever the backend's products prefer); {@code bhh} is used by GRU only.
+     * {@code crew} (null: the caller alone) splits the batch, see {@link #parts}; each slice's step products
+     * go to a {@link BufferGemm#lane() lane} of {@code gemm}.
      */
     public static void forward(CellKind kind, boolean reverse, FloatBuffer xp, FloatBuffer whh, boolean whhTransposed,
                                FloatBuffer bhh, FloatBuffer[] init, FloatBuffer out, FloatBuffer saved,
-                               int steps, int batch, int hidden, BufferGemm gemm) {
-        forward(new FloatRecurrenceSteps(kind.gates(), hidden), kind, reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, gemm);
+                               int steps, int batch, int hidden, BufferGemm gemm, Crew crew) {
+        Slices.run(crew, batch, gemm, (lane, b0, b1) -> forward(new FloatRecurrenceSteps(kind.gates(), hidden), kind,
+                reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, lane, b0, b1));
     }
 
-    /** F64 {@link #forward(CellKind, boolean, FloatBuffer, FloatBuffer, boolean, FloatBuffer, FloatBuffer[], FloatBuffer, FloatBuffer, int, int, int, BufferGemm)}. */
+    /** F64 {@link #forward(CellKind, boolean, FloatBuffer, FloatBuffer, boolean, FloatBuffer, FloatBuffer[], FloatBuffer, FloatBuffer, int, int, int, BufferGemm, Crew)}. */
     public static void forward(CellKind kind, boolean reverse, DoubleBuffer xp, DoubleBuffer whh, boolean whhTransposed,
                                DoubleBuffer bhh, DoubleBuffer[] init, DoubleBuffer out, DoubleBuffer saved,
-                               int steps, int batch, int hidden, BufferGemm gemm) {
-        forward(new DoubleRecurrenceSteps(hidden), kind, reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, gemm);
+                               int steps, int batch, int hidden, BufferGemm gemm, Crew crew) {
+        Slices.run(crew, batch, gemm, (lane, b0, b1) -> forward(new DoubleRecurrenceSteps(hidden), kind, reverse, xp, whh,
+                whhTransposed, bhh, init, out, saved, steps, batch, hidden, lane, b0, b1));
     }
 
     /**
      * The backward pass given {@code grad:[S, T, B, H]} and the forward's {@code out} and {@code saved}: writes
      * {@code dxp:[T, B, G·H]}, {@code dwhh:[G·H, H]}, {@code dbhh:[G·H]} (GRU; else null) and {@code dinit}
-     * (S buffers of {@code [B, H]}), every element. {@code whh} is {@code W_hh:[G·H, H]}; {@code work} has
-     * {@link #workSize} elements (GRU; else null).
+     * (S buffers of {@code [B, H]}), every element. {@code whh} is {@code W_hh:[G·H, H]}, or
+     * {@code W_hhᵀ:[H, G·H]} when {@code whhTransposed}; {@code work} has {@link #workSize} elements (GRU;
+     * else null). {@code crew} splits the batch for the steps as in the forward; {@code dW_hh} is then one
+     * product through {@code gemm} itself, on the caller.
      */
-    public static void backward(CellKind kind, boolean reverse, FloatBuffer whh, FloatBuffer[] init, FloatBuffer out,
-                                FloatBuffer saved, FloatBuffer grad, FloatBuffer dxp, FloatBuffer dwhh, FloatBuffer dbhh,
-                                FloatBuffer[] dinit, FloatBuffer work, int steps, int batch, int hidden, BufferGemm gemm) {
-        backward(new FloatRecurrenceSteps(kind.gates(), hidden), kind, reverse, whh, init, out, saved, grad, dxp, dwhh, dbhh, dinit, work,
+    public static void backward(CellKind kind, boolean reverse, FloatBuffer whh, boolean whhTransposed, FloatBuffer[] init,
+                                FloatBuffer out, FloatBuffer saved, FloatBuffer grad, FloatBuffer dxp, FloatBuffer dwhh,
+                                FloatBuffer dbhh, FloatBuffer[] dinit, FloatBuffer work, int steps, int batch, int hidden,
+                                BufferGemm gemm, Crew crew) {
+        Slices.run(crew, batch, gemm, (lane, b0, b1) -> backwardSteps(new FloatRecurrenceSteps(kind.gates(), hidden), kind,
+                reverse, whh, whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch, hidden, lane, b0, b1));
+        weightGradients(new FloatRecurrenceSteps(kind.gates(), hidden), kind, reverse, init, out, dxp, dwhh, dbhh, work,
                 steps, batch, hidden, gemm);
     }
 
-    /** F64 {@link #backward(CellKind, boolean, FloatBuffer, FloatBuffer[], FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer[], FloatBuffer, int, int, int, BufferGemm)}. */
-    public static void backward(CellKind kind, boolean reverse, DoubleBuffer whh, DoubleBuffer[] init, DoubleBuffer out,
-                                DoubleBuffer saved, DoubleBuffer grad, DoubleBuffer dxp, DoubleBuffer dwhh, DoubleBuffer dbhh,
-                                DoubleBuffer[] dinit, DoubleBuffer work, int steps, int batch, int hidden, BufferGemm gemm) {
-        backward(new DoubleRecurrenceSteps(hidden), kind, reverse, whh, init, out, saved, grad, dxp, dwhh, dbhh, dinit, work,
-                steps, batch, hidden, gemm);
+    /** F64 {@link #backward(CellKind, boolean, FloatBuffer, boolean, FloatBuffer[], FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer[], FloatBuffer, int, int, int, BufferGemm, Crew)}. */
+    public static void backward(CellKind kind, boolean reverse, DoubleBuffer whh, boolean whhTransposed, DoubleBuffer[] init,
+                                DoubleBuffer out, DoubleBuffer saved, DoubleBuffer grad, DoubleBuffer dxp, DoubleBuffer dwhh,
+                                DoubleBuffer dbhh, DoubleBuffer[] dinit, DoubleBuffer work, int steps, int batch, int hidden,
+                                BufferGemm gemm, Crew crew) {
+        Slices.run(crew, batch, gemm, (lane, b0, b1) -> backwardSteps(new DoubleRecurrenceSteps(hidden), kind, reverse, whh,
+                whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch, hidden, lane, b0, b1));
+        weightGradients(new DoubleRecurrenceSteps(hidden), kind, reverse, init, out, dxp, dwhh, dbhh, work, steps, batch,
+                hidden, gemm);
     }
 
+    /** Batch rows from which a second slice pays for its hand-over (a few tens of microseconds a call). */
+    static final int MIN_ROWS_PER_PART = 4;
+
+    /**
+     * How many batch slices run the sequence side by side: the rows of a recurrence are independent, so each
+     * slice runs every step on its own thread with its own products, and there is no hand-over per step.
+     * One per thread of the crew, with at least {@link #MIN_ROWS_PER_PART} rows each.
+     */
+    static int parts(Crew crew, int batch) {
+        if (crew == null) return 1;
+        return Math.max(1, Math.min(crew.size(), batch / MIN_ROWS_PER_PART));
+    }
+
+    /** Runs a job on batch slices {@code [b0, b1)}, one per part of the crew, each with a lane of the gemm. */
+    static final class Slices {
+        private Slices() { }
+
+        interface Slice { void run(BufferGemm lane, int b0, int b1); }
+
+        static void run(Crew crew, int batch, BufferGemm gemm, Slice slice) {
+            int parts = parts(crew, batch);
+            BufferGemm[] lanes = new BufferGemm[parts];
+            for (int p = 0; p < parts; p++) lanes[p] = gemm.lane();           // on the caller, before any slice runs
+            if (parts == 1) {
+                slice.run(lanes[0], 0, batch);
+                return;
+            }
+            crew.run(parts, p -> slice.run(lanes[p], (int) ((long) batch * p / parts), (int) ((long) batch * (p + 1) / parts)));
+        }
+    }
+
+    /**
+     * The forward over batch rows {@code [b0, b1)} of {@code batch} (offsets and strides are the whole
+     * batch's), its step products through {@code gemm}, the slice's lane.
+     */
     private static void forward(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer xp, Buffer whh, boolean whhT,
                                 Buffer bhh, Buffer[] init, Buffer out, Buffer saved, int steps, int batch, int hidden,
-                                BufferGemm gemm) {
-        if (hidden == 0) return;                        // every output is empty
-        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh;
+                                BufferGemm gemm, int b0, int b1) {
+        if (hidden == 0 || b1 == b0) return;           // every output is empty
+        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh, nb = b1 - b0;
+        int e0 = b0 * hidden, g0 = b0 * gh;             // the slice's first element of a state / gate window
         boolean transB = !whhT;                         // hw = h·W_hhᵀ: B is W_hh [G·H, H] used transposed
-        if (kind == CellKind.TANH || kind == CellKind.RELU) s.copy(xp, 0, out, 0, steps * bh);
-        int scratch = kind == CellKind.LSTM ? 5 * steps * bh : 4 * steps * bh;
+        int scratch = (kind == CellKind.LSTM ? 5 * steps * bh : 4 * steps * bh) + g0;
         for (int i = 0; i < steps; i++) {
             int t = reverse ? steps - 1 - i : i, p = reverse ? t + 1 : t - 1;
             Buffer hb = i == 0 ? init[0] : out;
-            int ho = i == 0 ? 0 : p * bh;
+            int ho = (i == 0 ? 0 : p * bh) + e0;
             switch (kind) {
                 case TANH, RELU -> {
-                    s.gemm(gemm, hb, ho, false, whh, 0, transB, out, t * bh, true, batch, hidden, hidden);
-                    s.elman(kind == CellKind.RELU, out, t * bh, bh);
+                    s.copy(xp, t * bh + e0, out, t * bh + e0, nb * hidden);
+                    s.gemm(gemm, hb, ho, false, whh, 0, transB, out, t * bh + e0, true, nb, gh, hidden);
+                    s.elman(kind == CellKind.RELU, out, t * bh + e0, nb * hidden);
                 }
                 case LSTM -> {
                     Buffer cb = i == 0 ? init[1] : out;
-                    int co = i == 0 ? 0 : cOut + p * bh;
-                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, batch, gh, hidden);
-                    s.lstm(xp, t * rows, saved, scratch, cb, co, saved, t * rows, 4 * steps * bh + t * bh,
-                            out, t * bh, cOut + t * bh, batch);
+                    int co = (i == 0 ? 0 : cOut + p * bh) + e0;
+                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, nb, gh, hidden);
+                    s.lstm(xp, t * rows + g0, saved, scratch, cb, co, saved, t * rows + g0, 4 * steps * bh + t * bh + e0,
+                            out, t * bh + e0, cOut + t * bh + e0, nb);
                 }
                 case GRU -> {
-                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, batch, gh, hidden);
-                    s.gru(xp, t * rows, saved, scratch, bhh, hb, ho, saved, 4 * t * bh, out, t * bh, batch);
+                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, nb, gh, hidden);
+                    s.gru(xp, t * rows + g0, saved, scratch, bhh, hb, ho, saved, 4 * (t * bh + e0), out, t * bh + e0, nb);
                 }
             }
         }
     }
 
-    private static void backward(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer whh, Buffer[] init, Buffer out,
-                                 Buffer saved, Buffer grad, Buffer dxp, Buffer dwhh, Buffer dbhh, Buffer[] dinit, Buffer work,
-                                 int steps, int batch, int hidden, BufferGemm gemm) {
-        if (hidden == 0) return;                        // every output is empty
-        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh;
-        for (Buffer d : dinit) s.zero(d, 0, bh);
+    /** The backward's steps over batch rows {@code [b0, b1)} (see {@link #forward(RecurrenceSteps, CellKind, boolean, Buffer, Buffer, boolean, Buffer, Buffer[], Buffer, Buffer, int, int, int, BufferGemm, int, int)}). */
+    private static void backwardSteps(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer whh, boolean whhT,
+                                      Buffer[] init, Buffer out, Buffer saved, Buffer grad, Buffer dxp, Buffer[] dinit,
+                                      Buffer work, int steps, int batch, int hidden, BufferGemm gemm, int b0, int b1) {
+        if (hidden == 0 || b1 == b0) return;           // every output is empty
+        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh, nb = b1 - b0;
+        int e0 = b0 * hidden, g0 = b0 * gh;
+        // dh = dgates·W_hh: B is W_hh [G·H, H] as stored, or W_hhᵀ [H, G·H] used transposed
+        for (Buffer d : dinit) s.zero(d, e0, nb * hidden);
         Buffer dh = dinit[0];
         for (int i = 0; i < steps; i++) {
             int t = reverse ? i : steps - 1 - i;                       // the forward's run order, backwards
             boolean first = reverse ? t == steps - 1 : t == 0;
             int p = reverse ? t + 1 : t - 1;
             Buffer hb = first ? init[0] : out;
-            int ho = first ? 0 : p * bh;
+            int ho = (first ? 0 : p * bh) + e0;
             switch (kind) {
                 case TANH, RELU -> {
-                    s.elmanBackward(kind == CellKind.RELU, grad, t * bh, dh, out, t * bh, dxp, t * bh, bh);
-                    s.gemm(gemm, dxp, t * bh, false, whh, 0, false, dh, 0, false, batch, hidden, hidden);
+                    s.elmanBackward(kind == CellKind.RELU, grad, t * bh + e0, dh, e0, out, t * bh + e0, dxp, t * bh + e0,
+                            nb * hidden);
+                    s.gemm(gemm, dxp, t * bh + e0, false, whh, 0, whhT, dh, e0, false, nb, hidden, gh);
                 }
                 case LSTM -> {
                     Buffer cb = first ? init[1] : out;
-                    int co = first ? 0 : cOut + p * bh;
-                    s.lstmBackward(grad, t * bh, cOut + t * bh, dh, dinit[1], saved, t * rows, 4 * steps * bh + t * bh,
-                            cb, co, dxp, t * rows, batch);
-                    s.gemm(gemm, dxp, t * rows, false, whh, 0, false, dh, 0, false, batch, hidden, gh);
+                    int co = (first ? 0 : cOut + p * bh) + e0;
+                    s.lstmBackward(grad, t * bh + e0, cOut + t * bh + e0, dh, dinit[1], e0, saved, t * rows + g0,
+                            4 * steps * bh + t * bh + e0, cb, co, dxp, t * rows + g0, nb);
+                    s.gemm(gemm, dxp, t * rows + g0, false, whh, 0, whhT, dh, e0, false, nb, hidden, gh);
                 }
                 case GRU -> {
-                    s.gruBackward(grad, t * bh, dh, saved, 4 * t * bh, hb, ho, dxp, t * rows, work, t * rows, batch);
-                    s.gemm(gemm, work, t * rows, false, whh, 0, false, dh, 0, true, batch, hidden, gh);
+                    s.gruBackward(grad, t * bh + e0, dh, e0, saved, 4 * (t * bh + e0), hb, ho, dxp, t * rows + g0,
+                            work, t * rows + g0, nb);
+                    s.gemm(gemm, work, t * rows + g0, false, whh, 0, whhT, dh, e0, true, nb, hidden, gh);
                 }
             }
         }
-        // dW_hh = Σ_t dgates_tᵀ·h_prev(t): the steps whose h_prev is a row of out[0] in one product (A is
-        // dgates [(T-1)·B, G·H] read transposed), then the step that started from init[0].
+    }
+
+    /**
+     * After the steps: {@code dW_hh = Σ_t dgates_tᵀ·h_prev(t)}, the steps whose h_prev is a row of out[0] in
+     * one product (A is dgates [(T-1)·B, G·H] read transposed), then the step that started from init[0];
+     * and GRU's {@code db_hh}, the column sums of {@code work}.
+     */
+    private static void weightGradients(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer[] init, Buffer out,
+                                        Buffer dxp, Buffer dwhh, Buffer dbhh, Buffer work, int steps, int batch, int hidden,
+                                        BufferGemm gemm) {
+        if (hidden == 0) return;
+        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh;
         Buffer dg = kind == CellKind.GRU ? work : dxp;
         if (steps == 0) {
             s.zero(dwhh, 0, gh * hidden);

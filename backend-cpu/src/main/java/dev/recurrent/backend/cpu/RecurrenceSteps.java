@@ -43,21 +43,21 @@ interface RecurrenceSteps {
              Buffer out, int hOut, int batch);
 
     /**
-     * Elman backward: {@code dh = grad[go+e] + dh[e]}; {@code dxp[dxo+e] = dh·act'} from h = {@code out[ho+e]}.
+     * Elman backward: {@code dh = grad[go+e] + dh[dho+e]}; {@code dxp[dxo+e] = dh·act'} from h = {@code out[ho+e]}.
      */
-    void elmanBackward(boolean relu, Buffer grad, int go, Buffer dh, Buffer out, int ho, Buffer dxp, int dxo, int n);
+    void elmanBackward(boolean relu, Buffer grad, int go, Buffer dh, int dho, Buffer out, int ho, Buffer dxp, int dxo, int n);
 
     /**
-     * LSTM backward: {@code dh = grad[gh..] + dh}, {@code dc = grad[gc..] + dc}; writes the gate gradients to
+     * LSTM backward: {@code dh = grad[gh..] + dh[dho..]}, {@code dc = grad[gc..] + dc[dho..]}; writes the gate gradients to
      * {@code dxp[dxo..]} and replaces {@code dc} by the gradient of the previous c (the direct term σ(f)·dc').
      */
-    void lstmBackward(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, Buffer saved, int go, int tco,
+    void lstmBackward(Buffer grad, int gh, int gc, Buffer dh, Buffer dc, int dho, Buffer saved, int go, int tco,
                       Buffer cPrev, int co, Buffer dxp, int dxo, int batch);
 
     /**
-     * GRU backward: {@code dy = grad[gr..] + dh}; writes da to {@code dxp[dxo..]}, db (the gradient of
+     * GRU backward: {@code dy = grad[gr..] + dh[dho..]}; writes da to {@code dxp[dxo..]}, db (the gradient of
      * {@code h·W_hhᵀ + b_hh}) to {@code db[dbo..]}, and replaces {@code dh} by the direct term {@code dy·z}.
      */
-    void gruBackward(Buffer grad, int gr, Buffer dh, Buffer saved, int go, Buffer hPrev, int po,
+    void gruBackward(Buffer grad, int gr, Buffer dh, int dho, Buffer saved, int go, Buffer hPrev, int po,
                      Buffer dxp, int dxo, Buffer db, int dbo, int batch);
 }

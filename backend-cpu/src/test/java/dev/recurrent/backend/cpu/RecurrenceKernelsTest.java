@@ -53,13 +53,32 @@ class RecurrenceKernelsTest {
         check(PARALLEL, CellKind.TANH, false, DType.F64, 4, 33, 260, 13);
     }
 
+    /**
+     * Three threads give the one thread's results to the bit, in both dtypes: the batch (13 rows) runs as
+     * three slices side by side, each row computed by the same code with the same single-threaded products;
+     * the weight gradients' products are the same either way.
+     */
     @Test
     void threadCountDoesNotChangeTheResult() {
         for (CellKind kind : CellKind.values()) {
-            double[][] one = run(SERIAL, kind, true, DType.F32, 3, 5, 70, 21);
-            double[][] three = run(PARALLEL, kind, true, DType.F32, 3, 5, 70, 21);
-            for (int i = 0; i < one.length; i++) assertArrayEquals(one[i], three[i], 0.0, kind + " result " + i);
+            for (boolean reverse : new boolean[] {false, true}) {
+                for (DType dtype : DType.values()) {
+                    double[][] one = run(SERIAL, kind, reverse, dtype, 3, 13, 70, 21);
+                    double[][] three = run(PARALLEL, kind, reverse, dtype, 3, 13, 70, 21);
+                    for (int i = 0; i < one.length; i++) assertArrayEquals(one[i], three[i], 0.0, kind + " " + dtype + " result " + i);
+                }
+            }
         }
+    }
+
+    @Test
+    void theBatchIsSplitOncePerThreadWithEnoughRowsEach() {
+        Crew three = Crew.shared(3);
+        assertEquals(1, RecurrenceKernels.parts(null, 32));
+        assertEquals(3, RecurrenceKernels.parts(three, 13));
+        assertEquals(2, RecurrenceKernels.parts(three, 11));                   // at least 4 rows a slice
+        assertEquals(1, RecurrenceKernels.parts(three, 7));
+        assertEquals(1, RecurrenceKernels.parts(Crew.shared(1), 32));
     }
 
     /** No steps, an empty batch or no hidden units: empty outputs, zero gradients, no error. */
