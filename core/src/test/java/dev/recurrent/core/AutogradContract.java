@@ -66,6 +66,30 @@ public abstract class AutogradContract extends ContractBase {
         Expect.close("weight shared by five steps", vec(dw), w.grad(), DType.F64);
     }
 
+    /**
+     * A matmul operand that does not require grad (the data of an input projection) gets no gradient: the
+     * VJP returns null for it, and the other operand's gradient is the one it gets when both require grad.
+     */
+    @Example
+    public void matmulGivesNoGradientToAnOperandThatNeedsNone() {
+        double[] av = {0.5, -1, 2, 0.25, 3, -0.75}, bv = {1, -2, 0.5, 1.5, -1, 0.25, 2, -0.5, 0.75, 1, -1.25, 0.1};
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                Tensor a = Tensor.of(backend(), DType.F64, ta ? Shape.of(3, 2) : Shape.of(2, 3), av);
+                Tensor b = Tensor.of(backend(), DType.F64, tb ? Shape.of(4, 3) : Shape.of(3, 4), bv);
+                Tensor g = Tensor.of(backend(), DType.F64, Shape.of(2, 4), new double[] {1, 2, -1, 0.5, -2, 1, 0.25, 3});
+                dev.recurrent.core.ops.MatMul op = new dev.recurrent.core.ops.MatMul(ta, tb);
+                Tensor aGrad = a.detach().requiresGrad(true), bGrad = b.detach().requiresGrad(true);
+                Tensor[] both = op.vjp(g, null, aGrad, bGrad), onlyB = op.vjp(g, null, a, bGrad), onlyA = op.vjp(g, null, aGrad, b);
+                String flags = " (transA " + ta + ", transB " + tb + ")";
+                Expect.isTrue(onlyB[0] == null, "no gradient for a data operand a" + flags);
+                Expect.isTrue(onlyA[1] == null, "no gradient for a data operand b" + flags);
+                Expect.close("b's gradient without a's" + flags, RefArray.of(both[1]), onlyB[1], DType.F64);
+                Expect.close("a's gradient without b's" + flags, RefArray.of(both[0]), onlyA[0], DType.F64);
+            }
+        }
+    }
+
     @Example
     public void zeroGradClearsAndBackwardAccumulatesAcrossGraphs() {
         Tensor x = leaf(1, 2, 3);

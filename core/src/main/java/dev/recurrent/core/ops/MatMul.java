@@ -12,7 +12,8 @@ import dev.recurrent.core.backend.Storage;
  * a:[m,k] (or [k,m] transposed), b:[k,n] (or [n,k]) -> c:[m,n]; either operand may carry a leading batch
  * dimension [B,..] (a 2-D operand, or a batch of 1, is shared by every product) -> c:[B,m,n].
  * VJP (no flags): da = dc·bᵀ, db = aᵀ·dc, each summed over a shared operand's batch; the flagged cases
- * use the matching flags so no transpose is ever materialised.  Saves a and b.
+ * use the matching flags so no transpose is ever materialised; an operand that does not require grad gets
+ * none (null), so its product is never computed.  Saves a and b.
  */
 public final class MatMul implements Op {
     private final boolean ta, tb;
@@ -46,11 +47,20 @@ public final class MatMul implements Op {
     }
 
     @Override public Tensor[] vjp(Tensor g, Tensor c, Tensor... in) {
-        Tensor a = in[0], b = in[1], da, db;
-        if (!ta && !tb) { da = Tensor.matmul(g, false, b, true); db = Tensor.matmul(a, true, g, false); }
-        else if (ta && !tb) { da = Tensor.matmul(b, false, g, true); db = Tensor.matmul(a, false, g, false); }
-        else if (!ta) { da = Tensor.matmul(g, false, b, false); db = Tensor.matmul(g, true, a, false); }
-        else { da = Tensor.matmul(b, true, g, true); db = Tensor.matmul(g, true, a, true); }
-        return new Tensor[] {da.sumTo(a.shape()), db.sumTo(b.shape())};
+        // An operand that needs no gradient (the data of an input projection: as big a product as the
+        // weight's gradient) gets none.
+        Tensor a = in[0], b = in[1];
+        Tensor da = null, db = null;
+        if (a.requiresGrad()) {
+            if (!ta) da = tb ? Tensor.matmul(g, false, b, false) : Tensor.matmul(g, false, b, true);
+            else da = tb ? Tensor.matmul(b, true, g, true) : Tensor.matmul(b, false, g, true);
+            da = da.sumTo(a.shape());
+        }
+        if (b.requiresGrad()) {
+            if (!tb) db = ta ? Tensor.matmul(a, false, g, false) : Tensor.matmul(a, true, g, false);
+            else db = ta ? Tensor.matmul(g, true, a, true) : Tensor.matmul(g, true, a, false);
+            db = db.sumTo(b.shape());
+        }
+        return new Tensor[] {da, db};
     }
 }
