@@ -25,9 +25,11 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_daxpy;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dcopy;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemv;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_scopy;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 /**
  * The {@code openblas} backend's whole-sequence kernels: backend-cpu's {@link RecurrenceKernels} over the
@@ -121,19 +123,21 @@ final class BlasRecurrence implements BufferGemm {
                 d0[s] = register(result[3 + s]);
             }
             Storage work = workSize == 0 ? null : made(temporary, dtype, workSize);
-            // W_hhᵀ [H, G·H]: the steps' products dh = dgates·W_hh then run with it as A (see the class comment).
-            Storage whhT = backend.permute(whh, Shape.of(gh, hidden), new int[] {1, 0});
-            temporary.add(whhT);
-            Buffer w = register(whhT), o = register(out), sv = saved == null ? null : register(saved), g = register(grad);
+            // W_hhᵀ [H, G·H]: the steps' products dh = dgates·W_hh then run with it as A (see the class comment);
+            // a batch of one has matrix-vector products, which take W_hh as stored.
+            boolean flip = batch > 1;
+            Storage wh = flip ? backend.permute(whh, Shape.of(gh, hidden), new int[] {1, 0}) : whh;
+            if (flip) temporary.add(wh);
+            Buffer w = register(wh), o = register(out), sv = saved == null ? null : register(saved), g = register(grad);
             Buffer dx = register(result[0]), dw = register(result[1]), db = result[2] == null ? null : register(result[2]);
             Buffer wk = work == null ? null : register(work);
             Crew crew = Crew.shared(threads);
             if (dtype == DType.F32) {
-                RecurrenceKernels.backward(kind, reverse, (FloatBuffer) w, true, floats(h0), (FloatBuffer) o, (FloatBuffer) sv,
+                RecurrenceKernels.backward(kind, reverse, (FloatBuffer) w, flip, floats(h0), (FloatBuffer) o, (FloatBuffer) sv,
                         (FloatBuffer) g, (FloatBuffer) dx, (FloatBuffer) dw, (FloatBuffer) db, floats(d0), (FloatBuffer) wk,
                         steps, batch, hidden, this, crew);
             } else {
-                RecurrenceKernels.backward(kind, reverse, (DoubleBuffer) w, true, doubles(h0), (DoubleBuffer) o, (DoubleBuffer) sv,
+                RecurrenceKernels.backward(kind, reverse, (DoubleBuffer) w, flip, doubles(h0), (DoubleBuffer) o, (DoubleBuffer) sv,
                         (DoubleBuffer) g, (DoubleBuffer) dx, (DoubleBuffer) dw, (DoubleBuffer) db, doubles(d0), (DoubleBuffer) wk,
                         steps, batch, hidden, this, crew);
             }
@@ -286,19 +290,20 @@ final class BlasRecurrence implements BufferGemm {
             }
             int lda = transA ? m : k, ldb = transB ? k : n;
             float beta = accumulate ? 1f : 0f;
+            if (m == 1) {
+                // One row (a batch of one): c = op(B)ᵀ·a, a a contiguous vector either way; B as stored.
+                cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, transB ? n : k, transB ? k : n, 1f,
+                        (FloatPointer) view(b, 1, bOff), ldb, (FloatPointer) view(a, 0, aOff), 1, beta, (FloatPointer) view(c, 2, cOff), 1);
+                return;
+            }
             if (!transB) {
                 cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1f,
                         (FloatPointer) view(a, 0, aOff), lda, (FloatPointer) view(b, 1, bOff), ldb, beta,
                         (FloatPointer) view(c, 2, cOff), n);
                 return;
             }
-            // Cᵀ [n, m] = B [n, k] · op(A)ᵀ; with one row, Cᵀ is laid out as C and needs no copy.
+            // Cᵀ [n, m] = B [n, k] · op(A)ᵀ into the scratch, then C's rows from its columns.
             int transAt = transA ? CblasNoTrans : CblasTrans;
-            if (m == 1) {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, transAt, n, 1, k, 1f, (FloatPointer) view(b, 1, bOff), ldb,
-                        (FloatPointer) view(a, 0, aOff), lda, beta, (FloatPointer) view(c, 2, cOff), 1);
-                return;
-            }
             ensureScratch((long) m * n, true);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, transAt, n, m, k, 1f, (FloatPointer) view(b, 1, bOff), ldb,
                     (FloatPointer) view(a, 0, aOff), lda, 0f, (FloatPointer) scratch, m);
@@ -319,18 +324,20 @@ final class BlasRecurrence implements BufferGemm {
             }
             int lda = transA ? m : k, ldb = transB ? k : n;
             double beta = accumulate ? 1d : 0d;
+            if (m == 1) {
+                // One row (a batch of one): c = op(B)ᵀ·a, a a contiguous vector either way; B as stored.
+                cblas_dgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, transB ? n : k, transB ? k : n, 1d,
+                        (DoublePointer) view(b, 1, bOff), ldb, (DoublePointer) view(a, 0, aOff), 1, beta, (DoublePointer) view(c, 2, cOff), 1);
+                return;
+            }
             if (!transB) {
                 cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1d,
                         (DoublePointer) view(a, 0, aOff), lda, (DoublePointer) view(b, 1, bOff), ldb, beta,
                         (DoublePointer) view(c, 2, cOff), n);
                 return;
             }
+            // Cᵀ [n, m] = B [n, k] · op(A)ᵀ into the scratch, then C's rows from its columns.
             int transAt = transA ? CblasNoTrans : CblasTrans;
-            if (m == 1) {
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, transAt, n, 1, k, 1d, (DoublePointer) view(b, 1, bOff), ldb,
-                        (DoublePointer) view(a, 0, aOff), lda, beta, (DoublePointer) view(c, 2, cOff), 1);
-                return;
-            }
             ensureScratch((long) m * n, false);
             cblas_dgemm(CblasRowMajor, CblasNoTrans, transAt, n, m, k, 1d, (DoublePointer) view(b, 1, bOff), ldb,
                     (DoublePointer) view(a, 0, aOff), lda, 0d, (DoublePointer) scratch, m);
