@@ -41,19 +41,29 @@ public final class OpenBlasBackend implements Backend {
 
     private final int threads;
     private final long smallGemmFlops;
+    private final BlockCache blocks;
 
     /** Loads OpenBLAS and sets its thread count from the configuration (property, environment, core count). */
     public OpenBlasBackend() { this(NativeBlas.configuredThreads()); }
 
     /** Loads OpenBLAS; products and sequences use up to {@code threads} threads. */
-    public OpenBlasBackend(int threads) { this(threads, Long.getLong(SMALL_GEMM_PROPERTY, 40_000_000L)); }
+    public OpenBlasBackend(int threads) {
+        this(threads, Long.getLong(SMALL_GEMM_PROPERTY, 40_000_000L), BlockCache.configuredCapacity());
+    }
 
-    /** Tests: products of {@code smallGemmFlops} flops or more are split over the threads (0: all that can be). */
-    OpenBlasBackend(int threads, long smallGemmFlops) {
+    /** Tests: as {@link #OpenBlasBackend(int, long, long)} with the configured cache. */
+    OpenBlasBackend(int threads, long smallGemmFlops) { this(threads, smallGemmFlops, BlockCache.configuredCapacity()); }
+
+    /**
+     * Tests: products of {@code smallGemmFlops} flops or more are split over the threads (0: all that can
+     * be); released blocks are kept for reuse up to {@code cacheBytes} (0: freed at once).
+     */
+    OpenBlasBackend(int threads, long smallGemmFlops, long cacheBytes) {
         if (threads < 1) throw new IllegalArgumentException("openblas: thread count must be >= 1; got " + threads);
         NativeBlas.load();
         this.threads = threads;
         this.smallGemmFlops = smallGemmFlops;
+        this.blocks = BlockCache.shared(cacheBytes);
     }
 
     @Override public String name() { return NAME; }
@@ -74,6 +84,18 @@ public final class OpenBlasBackend implements Backend {
     @Override public String toString() { return describe(); }
 
     // ---- memory -----------------------------------------------------------------------------------
+
+    BlockCache blocks() { return blocks; }
+
+    /**
+     * Bytes of native memory that released storages left in the cache for reuse (at most
+     * {@code -Drnn.blas.cacheBytes}, default 1 GiB; one cache per process for each capacity, shared by the
+     * backends configured with it; JavaCPP's {@code Pointer.totalBytes()} counts them).
+     */
+    public long cachedBytes() { return blocks.cachedBytes(); }
+
+    /** Frees every block this backend's cache holds (storages still in use keep theirs). */
+    public void trimCache() { blocks.clear(); }
 
     /** New uninitialised storage (package-private: every caller overwrites every element). */
     OpenBlasStorage allocate(DType dtype, int size) { return new OpenBlasStorage(this, dtype, size); }

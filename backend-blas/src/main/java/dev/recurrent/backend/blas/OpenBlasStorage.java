@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a direct {@link FloatBuffer}/{@link DoubleBuffer} view of the same memory (read and written by the
  * Java loops, without a JNI call per element).
  *
- * <p>Memory handling. {@link #release()} frees the native block at once. Kernels never touch the memory
+ * <p>Memory handling. {@link #release()} gives the native block back at once: to the backend's
+ * {@link BlockCache}, whose next storage of the same dtype and size takes it, or freed when it does not
+ * fit there ({@link OpenBlasBackend#trimCache()} frees what the cache holds). Kernels never touch the memory
  * directly: they {@link #pin()} the storage for the duration of the call, which fails with an
  * {@link IllegalStateException} once the storage is released; a release that races with a running
  * kernel only marks the storage, and the last kernel to unpin it frees the memory. So freed memory is
@@ -31,6 +33,7 @@ public final class OpenBlasStorage implements Storage {
     private final OpenBlasBackend backend;
     private final DType dtype;
     private final int size;
+    private final long capacity;
     private final Pointer pointer;
     private final FloatBuffer floats;
     private final DoubleBuffer doubles;
@@ -42,17 +45,14 @@ public final class OpenBlasStorage implements Storage {
         this.dtype = dtype;
         this.size = size;
         // At least one element, so that the pointer is never null and the view always exists.
-        long capacity = Math.max(size, 1);
+        this.capacity = Math.max(size, 1);
+        this.pointer = backend.blocks().take(dtype, capacity);
         if (dtype == DType.F32) {
-            FloatPointer p = new FloatPointer(capacity);
-            this.pointer = p;
-            this.floats = p.asBuffer().slice(0, size);
+            this.floats = ((FloatPointer) pointer).asBuffer().slice(0, size);
             this.doubles = null;
         } else {
-            DoublePointer p = new DoublePointer(capacity);
-            this.pointer = p;
             this.floats = null;
-            this.doubles = p.asBuffer().slice(0, size);
+            this.doubles = ((DoublePointer) pointer).asBuffer().slice(0, size);
         }
     }
 
@@ -62,11 +62,14 @@ public final class OpenBlasStorage implements Storage {
 
     @Override public Backend backend() { return backend; }
 
-    /** Frees the native memory now (or, if a kernel is using it on another thread, when that kernel ends). */
+    /**
+     * Gives the native memory back now (or, if a kernel is using it on another thread, when that kernel
+     * ends): to the backend's block cache, or to the C library when it does not fit there.
+     */
     @Override
     public void release() {
         int before = state.getAndUpdate(s -> s | 1);
-        if (before == 0) pointer.deallocate();
+        if (before == 0) free();
     }
 
     @Override public boolean released() { return (state.get() & 1) != 0; }
@@ -92,8 +95,11 @@ public final class OpenBlasStorage implements Storage {
 
     private void unpin() {
         // Reaching exactly 1 means: released while pinned, and this was the last user.
-        if (state.addAndGet(-2) == 1) pointer.deallocate();
+        if (state.addAndGet(-2) == 1) free();
     }
+
+    /** The block goes back to the backend's {@link BlockCache} (or is freed when it does not fit there). */
+    private void free() { backend.blocks().give(pointer, dtype, capacity); }
 
     @Override
     public String toString() {

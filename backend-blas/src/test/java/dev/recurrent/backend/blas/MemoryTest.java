@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Deterministic freeing: release() frees now, any later use fails cleanly, and a long loop does not grow. */
+/**
+ * Deterministic freeing: release() gives the block back now (to the backend's bounded cache of blocks for
+ * reuse, or freed), any later use fails cleanly, and a long loop does not grow.
+ */
 class MemoryTest {
     private static final OpenBlasBackend BE = new OpenBlasBackend();
 
@@ -109,6 +112,61 @@ class MemoryTest {
         }
         assertTrue(Pointer.totalBytes() <= before + (1L << 20),
                 "still " + (Pointer.totalBytes() - before) + " bytes live after GC");
+    }
+
+    /** The address of a storage's block (pinned for the moment it takes to read it). */
+    private static long address(Storage s) {
+        try (OpenBlasStorage.Pin p = ((OpenBlasStorage) s).pin()) {
+            return s.dtype() == DType.F32 ? p.floatPointer().address() : p.doublePointer().address();
+        }
+    }
+
+    @Test
+    void aReleasedBlockGoesToTheNextStorageOfItsDtypeAndSize() {
+        OpenBlasBackend be = new OpenBlasBackend(1, 0, (8L << 20) + 1);   // a capacity (a cache) of this test's own
+        be.trimCache();
+        Storage a = be.full(DType.F32, 100_000, 1);
+        long at = address(a), total = Pointer.totalBytes();
+        a.release();
+        assertEquals(400_000, be.cachedBytes(), "the released block is kept");
+        assertEquals(total, Pointer.totalBytes(), "kept, not freed");
+        Storage other = be.full(DType.F64, 50_000, 1);                 // same bytes, other dtype: a new block
+        Storage shorter = be.full(DType.F32, 99_999, 1);              // other size: a new block
+        assertEquals(400_000, be.cachedBytes());
+        Storage b = be.full(DType.F32, 100_000, 2);
+        assertEquals(at, address(b), "the same size takes the kept block");
+        assertEquals(0, be.cachedBytes());
+        assertArrayEquals(new float[] {2, 2, 2}, java.util.Arrays.copyOf(be.toFloatArray(b), 3), "and its values are the new ones");
+        for (Storage s : List.of(other, shorter, b)) s.release();
+        be.trimCache();
+        assertEquals(0, be.cachedBytes());
+        assertEquals(total - 400_000, Pointer.totalBytes(), "trimCache frees every kept block");
+    }
+
+    @Test
+    void theCacheKeepsAtMostItsCapacityAndSmallBlocksNever() {
+        OpenBlasBackend be = new OpenBlasBackend(1, 0, 1_000_000);
+        be.trimCache();
+        long total = Pointer.totalBytes();
+        List<Storage> big = List.of(be.full(DType.F32, 100_000, 0), be.full(DType.F32, 100_000, 0), be.full(DType.F32, 100_000, 0));
+        Storage small = be.full(DType.F32, 1_000, 0);
+        for (Storage s : big) s.release();
+        small.release();
+        assertEquals(800_000, be.cachedBytes(), "two 400 KB blocks fit in 1 MB, the third is freed");
+        assertEquals(total + 800_000, Pointer.totalBytes(), "the third and the 4 KB block are freed at once");
+        be.trimCache();
+        assertEquals(total, Pointer.totalBytes());
+    }
+
+    @Test
+    void withoutTheCacheReleaseFreesAtOnce() {
+        OpenBlasBackend be = new OpenBlasBackend(1, 0, 0);
+        long total = Pointer.totalBytes();
+        Storage s = be.full(DType.F64, 1 << 20, 0);
+        assertEquals(total + (8L << 20), Pointer.totalBytes());
+        s.release();
+        assertEquals(0, be.cachedBytes());
+        assertEquals(total, Pointer.totalBytes());
     }
 
     @Test

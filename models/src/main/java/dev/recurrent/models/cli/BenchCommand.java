@@ -19,10 +19,12 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 /**
  * {@code rnn bench}: times training steps of one recurrent layer. A step is a forward pass over the whole
@@ -151,19 +153,29 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Peak bytes of live native storage during one step, from the backend's counters when it has them (-1 otherwise). */
+    /**
+     * Peak bytes of live native storage during one step, from the backend's counters when it has them (-1
+     * otherwise): JavaCPP's count of allocated bytes less the blocks the backend keeps for reuse.
+     */
     private long peakNativeBytes(Backend be, Recurrent<?> layer) {
         try {
-            Class<?> c = Class.forName("org.bytedeco.javacpp.Pointer");
             if (!be.name().equals("openblas")) return -1;
-            long base = (long) c.getMethod("totalBytes").invoke(null);
-            PeakSampler s = new PeakSampler(c);
+            Method total = Class.forName("org.bytedeco.javacpp.Pointer").getMethod("totalBytes");
+            Method cached = be.getClass().getMethod("cachedBytes");
+            PeakSampler s = new PeakSampler(() -> {
+                try {
+                    return (long) total.invoke(null) - (long) cached.invoke(be);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long base = s.live.getAsLong();
             s.start();
             step(layer);
             s.done = true;
             s.join();
             return Math.max(0, s.peak - base);
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (ReflectiveOperationException | LinkageError | IllegalStateException e) {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -171,23 +183,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Polls JavaCPP's live-byte counter (the step's peak, within the polling interval). */
+    /** Polls a live-byte count (the step's peak, within the polling interval). */
     private static final class PeakSampler extends Thread {
-        final Class<?> pointer;
+        final LongSupplier live;
         volatile boolean done;
         volatile long peak;
 
-        PeakSampler(Class<?> pointer) { this.pointer = pointer; setDaemon(true); }
+        PeakSampler(LongSupplier live) { this.live = live; setDaemon(true); }
 
         @Override public void run() {
-            try {
-                var m = pointer.getMethod("totalBytes");
-                while (!done) {
-                    peak = Math.max(peak, (long) m.invoke(null));
-                    Thread.onSpinWait();
-                }
-            } catch (ReflectiveOperationException e) {
-                peak = -1;
+            while (!done) {
+                peak = Math.max(peak, live.getAsLong());
+                Thread.onSpinWait();
             }
         }
     }
