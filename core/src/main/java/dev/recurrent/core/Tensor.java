@@ -365,6 +365,9 @@ public final class Tensor {
     /** {@code op(a)·op(b)} with transposes passed to the kernel as flags, never copied. */
     public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) { return apply(new MatMul(transA, transB), a, b); }
 
+    /** {@code x·wᵀ + b} for x {@code [m, k]}, w {@code [n, k]}, b {@code [n]} (PyTorch's {@code F.linear}): {@code [m, n]}. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) { return apply(new Linear(), x, w, b); }
+
     /** Rows {@code ids} of this {@code [rows, cols]} table: {@code [ids.length, cols]} (an embedding lookup). */
     public Tensor gatherRows(int[] ids) { return apply(new GatherRows(ids), this); }
 

@@ -12,6 +12,8 @@ import dev.recurrent.core.backend.ScalarOp;
 import dev.recurrent.core.backend.Storage;
 import dev.recurrent.core.backend.UnaryOp;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -21,7 +23,9 @@ import java.nio.FloatBuffer;
 import java.util.List;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_daxpy;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dcopy;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_scopy;
 
 /**
  * The {@code openblas} backend: matrix products and axpy through OpenBLAS (JavaCPP), every other kernel
@@ -250,6 +254,54 @@ public final class OpenBlasBackend implements Backend {
                         }
                     }
                 }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * C starts as the bias in every row (the first row copied, then the filled rows doubled: log2(m)
+     * copies), and the
+     * product is accumulated into it (BLAS beta = 1), split into bands like {@link #matmul}'s.
+     */
+    @Override
+    public Storage matmulBias(Storage a, boolean transA, Storage b, boolean transB, Storage bias, int m, int n, int k) {
+        try (OpenBlasStorage.Pin pa = pin(a); OpenBlasStorage.Pin pb = pin(b); OpenBlasStorage.Pin pbias = pin(bias)) {
+            long outSize = (long) m * n;
+            if (outSize > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("openblas: matmulBias result of " + m + "x" + n + " exceeds 2^31-1 elements");
+            }
+            if (bias.size() != n) {
+                throw new IllegalArgumentException("openblas: matmulBias bias has " + bias.size() + " elements; expected n = " + n);
+            }
+            DType dtype = a.dtype();
+            OpenBlasStorage out = allocate(dtype, (int) outSize);
+            if (outSize == 0) return out;
+            try (OpenBlasStorage.Pin pc = out.pin()) {
+                if (dtype == DType.F32) {
+                    FloatPointer c = pc.floatPointer(), to = new FloatPointer(c);
+                    cblas_scopy(n, pbias.floatPointer(), 1, c, 1);
+                    for (long done = 1; done < m; done *= 2) {
+                        cblas_scopy((int) (Math.min(done, m - done) * n), c, 1, to.position(done * n), 1);
+                    }
+                } else {
+                    DoublePointer c = pc.doublePointer(), to = new DoublePointer(c);
+                    cblas_dcopy(n, pbias.doublePointer(), 1, c, 1);
+                    for (long done = 1; done < m; done *= 2) {
+                        cblas_dcopy((int) (Math.min(done, m - done) * n), c, 1, to.position(done * n), 1);
+                    }
+                }
+                if (k > 0) {
+                    int split = 2.0 * m * n * k < smallGemmFlops ? 1 : threads;
+                    if (dtype == DType.F32) {
+                        Gemm.f32(split, pa.floatPointer(), 0, transA, pb.floatPointer(), 0, transB, pc.floatPointer(), 0, true, m, n, k);
+                    } else {
+                        Gemm.f64(split, pa.doublePointer(), 0, transA, pb.doublePointer(), 0, transB, pc.doublePointer(), 0, true, m, n, k);
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                out.release();
+                throw e;
             }
             return out;
         }

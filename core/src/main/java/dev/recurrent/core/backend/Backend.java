@@ -101,6 +101,21 @@ public interface Backend {
     Storage matmul(Storage a, boolean transA, long aStride, Storage b, boolean transB, long bStride,
                    int batch, int m, int n, int k);
 
+    /**
+     * {@code op(A)·op(B) + bias}: one product as {@link #matmul} ({@code batch} 1), C of {@code [m, n]}, with
+     * {@code bias:[n]} added to every row (a linear layer with its bias; PyTorch's {@code addmm}). A backend
+     * may start C from the bias and accumulate the product into it, saving a pass over C; the default is
+     * {@link #matmul} then a broadcast {@link #binary} add.
+     */
+    default Storage matmulBias(Storage a, boolean transA, Storage b, boolean transB, Storage bias, int m, int n, int k) {
+        Storage product = matmul(a, transA, 0, b, transB, 0, 1, m, n, k);
+        try {
+            return binary(BinaryOp.ADD, product, Shape.of(m, n), bias, Shape.of(n), Shape.of(m, n));
+        } finally {
+            product.release();
+        }
+    }
+
     // ---- rows -------------------------------------------------------------------------------------
 
     /** {@code table} of {@code [rows, cols]}; returns {@code [ids.length, cols]} with row i = table[ids[i]]. */

@@ -55,8 +55,10 @@ public final class GateWeights {
      * instead of one per step.
      */
     public Tensor inputsWithBiases(Tensor x) {
-        Tensor a = Tensor.matmul(x, false, wIh.value(), true);
-        return bIh == null ? a : a.add(bIh.value().add(bHh.value()));
+        if (bIh == null) return Tensor.matmul(x, false, wIh.value(), true);
+        Tensor bias = bIh.value().add(bHh.value());
+        // One product with the bias in it (no second pass over the [rows, G·H] result) for the usual 2-D x.
+        return x.rank() == 2 ? Tensor.linear(x, wIh.value(), bias) : Tensor.matmul(x, false, wIh.value(), true).add(bias);
     }
 
     /** {@code h·W_hhᵀ} without the bias ({@code [B, H] -> [B, G*H]}; see {@link #inputsWithBiases}). */

@@ -81,6 +81,7 @@ final class OpChecks {
         c.add(op("matmul a·bᵀ, [2,3]·[4,3]ᵀ", x -> Tensor.matmul(x.get(0), false, x.get(1), true), any(2, 3), any(4, 3)));
         c.add(op("matmul aᵀ·bᵀ, [3,2]ᵀ·[4,3]ᵀ", x -> Tensor.matmul(x.get(0), true, x.get(1), true), any(3, 2), any(4, 3)));
         c.add(op("matmul batched [2,2,3]·[2,3,4]", x -> x.get(0).matmul(x.get(1)), any(2, 2, 3), any(2, 3, 4)));
+        c.add(op("linear [3,4]·[2,4]ᵀ + [2]", x -> Tensor.linear(x.get(0), x.get(1), x.get(2)), any(3, 4), any(2, 4), any(2)));
         // layout
         c.add(op("transpose [2,3]", x -> x.get(0).transpose(), any(2, 3)));
         c.add(op("transpose(0,2) [2,3,4]", x -> x.get(0).transpose(0, 2), any(2, 3, 4)));

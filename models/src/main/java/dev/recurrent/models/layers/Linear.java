@@ -44,8 +44,7 @@ public final class Linear implements Module {
                     + " features, the layer expects " + in + "; got shape " + x.shape());
         }
         Tensor flat = x.rank() == 2 ? x : x.reshape(-1, in);
-        Tensor y = Tensor.matmul(flat, false, weight.value(), true);
-        if (bias != null) y = y.add(bias.value());
+        Tensor y = bias == null ? Tensor.matmul(flat, false, weight.value(), true) : Tensor.linear(flat, weight.value(), bias.value());
         if (x.rank() == 2) return y;
         int[] dims = x.shape().dims();
         dims[dims.length - 1] = out;
