@@ -3,7 +3,8 @@ package dev.recurrent.backend.cpu;
 /**
  * Sigmoid and tanh over runs of a {@code double[]}, in place, written as a few short loops of plain
  * arithmetic that HotSpot's C2 turns into SIMD code (a loop calling {@link Math#exp} stays scalar, and one
- * long loop body is not unrolled, hence not vectorised). For the F32 kernels: about 9x faster than
+ * long loop body is not unrolled, hence not vectorised). For the F32 fused step cells ({@link FusedKernels};
+ * the whole-sequence kernels use {@link FloatActivations}, in float): about 9x faster than
  * {@link Math#exp}-based scalar code on AVX-512, and accurate to about 3e-11 relative (so a result
  * rounded to float is almost always the correctly rounded one, and otherwise 1 ulp off).
  *

@@ -10,11 +10,12 @@ import java.nio.FloatBuffer;
  * that C2 unrolls and vectorises it: HotSpot 17 does not vectorise a float/double conversion, and a loop
  * that mixes one in stays scalar (several times slower on this code), so conversions get loops of their own.
  *
- * <p>Rows are widened to double, computed there and narrowed once per result, with the same operations in
- * the same order as a per-element double loop (bit for bit its results): in the forward, the activations
- * need double ({@link Activations}' vectorised loops, within 1 float ulp of correctly rounded); in the
- * backward, double keeps the sums {@code dc + dh·o·(1 - tanh²c)} and the like free of float cancellation,
- * and costs little more than float here (the bulk copies and the conversions dominate).
+ * <p>The forward computes in float, as PyTorch does, with {@link FloatActivations} (tanh within 8 ulp,
+ * sigmoid within 3e-7): the pass runs once per step on the sequence's critical path, and double would
+ * cost two conversion loops per row that C2 leaves scalar. The backward widens rows to double, computes
+ * there and narrows once per result, with the same operations in the same order as a per-element double
+ * loop (bit for bit its results): double keeps the sums {@code dc + dh·o·(1 - tanh²c)} and the like free
+ * of float cancellation.
  * One instance per kernel call and thread (it owns the row arrays): when {@link RecurrenceKernels} splits
  * the batch over a crew, each slice has its own (the same code per row, so the same results).
  */
@@ -22,9 +23,10 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     private final int hidden;
     private final float[] f1, f2, f3;     // rows as stored: G·H, max(G·H, 4H), G·H
     private final float[][] narrow;       // rows as stored: six of H
-    private final double[] a, t, s1, s2;  // rows in double: G·H (gates), max(G·H, 4H), H, H
+    private final double[] a, t;          // rows in double: G·H (gates), max(G·H, 4H)
     private final double[][] wide;        // rows in double: six of H
-    private double[] bias;                // GRU's b_hh in double, read once per call
+    private final float[] q;              // FloatActivations' scratch: G·H
+    private float[] bias;                 // GRU's b_hh, read once per call
 
     /** Row arrays for {@code gates·hidden}-wide gate rows. */
     FloatRecurrenceSteps(int gates, int hidden) {
@@ -33,11 +35,10 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
         this.f1 = new float[gh];
         this.f2 = new float[Math.max(gh, 4 * hidden)];      // GRU's saved row is 4H wide
         this.f3 = new float[gh];
+        this.q = new float[gh];
         this.narrow = new float[6][hidden];
         this.a = new double[gh];
         this.t = new double[Math.max(gh, 4 * hidden)];
-        this.s1 = new double[hidden];
-        this.s2 = new double[hidden];
         this.wide = new double[6][hidden];
     }
 
@@ -91,9 +92,7 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
             if (relu) {
                 for (int j = 0; j < len; j++) { float v = r[j]; r[j] = v < 0 ? 0f : v; }
             } else {
-                widen(r, 0, s1, 0, len);
-                Activations.tanh(s1, 0, len);
-                round(s1, 0, r, 0, len);
+                FloatActivations.tanh(r, q, 0, len);
             }
             y.put(o + e, r, 0, len);
         }
@@ -104,29 +103,23 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
                      Buffer out, int hOut, int cOut, int batch) {
         FloatBuffer x = f(xp), w = f(hw), cp = f(cPrev), s = f(saved), y = f(out);
         int h = hidden, gw = 4 * h;
-        double[] a = this.a, t = this.t, c = s1, tc = s2;
-        float[] r = f3;
+        float[] a = f1, c = narrow[0], tc = narrow[1], r = narrow[2];
         for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
-            x.get(xo + k0, f1, 0, gw);
+            x.get(xo + k0, a, 0, gw);
             w.get(ho + k0, f2, 0, gw);
-            for (int k = 0; k < gw; k++) a[k] = (double) f1[k] + f2[k];   // scalar, but one pass
-            Activations.sigmoid(a, 0, 2 * h);                  // i, f
-            Activations.tanh(a, 2 * h, h);                     // g
-            Activations.sigmoid(a, 3 * h, h);                  // o
-            round(a, 0, f1, 0, gw);
-            s.put(go + k0, f1, 0, gw);
-            cp.get(co + e0, r, 0, h);
-            widen(r, 0, c, 0, h);
+            for (int k = 0; k < gw; k++) a[k] += f2[k];
+            FloatActivations.sigmoid(a, q, 0, 2 * h);          // i, f
+            FloatActivations.tanh(a, q, 2 * h, h);             // g
+            FloatActivations.sigmoid(a, q, 3 * h, h);          // o
+            s.put(go + k0, a, 0, gw);
+            cp.get(co + e0, c, 0, h);
             for (int j = 0; j < h; j++) c[j] = a[h + j] * c[j] + a[j] * a[2 * h + j];
+            y.put(cOut + e0, c, 0, h);
             System.arraycopy(c, 0, tc, 0, h);
-            Activations.tanh(tc, 0, h);
-            round(c, 0, r, 0, h);
-            y.put(cOut + e0, r, 0, h);
-            round(tc, 0, r, 0, h);
-            s.put(tco + e0, r, 0, h);
-            for (int j = 0; j < h; j++) c[j] = a[3 * h + j] * tc[j];
-            round(c, 0, r, 0, h);
+            FloatActivations.tanh(tc, q, 0, h);
+            s.put(tco + e0, tc, 0, h);
+            for (int j = 0; j < h; j++) r[j] = a[3 * h + j] * tc[j];
             y.put(hOut + e0, r, 0, h);
         }
     }
@@ -137,33 +130,27 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
         FloatBuffer x = f(xp), w = f(hw), hp = f(hPrev), s = f(saved), y = f(out);
         int h = hidden, gw = 3 * h;
         if (bias == null) {
-            bias = new double[gw];
-            for (int k = 0; k < gw; k++) bias[k] = f(bhh).get(k);
+            bias = new float[gw];
+            f(bhh).get(0, bias, 0, gw);
         }
-        double[] a = this.a, t = this.t, bs = bias, hv = s1;
-        float[] r = f3;
+        float[] a = f1, t = f2, bs = bias, hv = narrow[0];
         for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
-            x.get(xo + k0, f1, 0, gw);
-            w.get(ho + k0, f2, 0, gw);
-            widen(f1, 0, a, 0, gw);
-            widen(f2, 0, t, 0, gw);
+            x.get(xo + k0, a, 0, gw);
+            w.get(ho + k0, t, 0, gw);
             for (int k = 0; k < gw; k++) t[k] += bs[k];        // h·W_hhᵀ + b_hh; its n block is b_n
             for (int k = 0; k < 2 * h; k++) a[k] += t[k];
-            Activations.sigmoid(a, 0, 2 * h);                  // r, z
+            FloatActivations.sigmoid(a, q, 0, 2 * h);          // r, z
             for (int j = 0; j < h; j++) a[2 * h + j] += a[j] * t[2 * h + j];
-            Activations.tanh(a, 2 * h, h);                     // n
-            round(a, 0, f2, 0, gw);                            // saved row: r, z, n, b_n
-            round(t, 2 * h, f2, gw, h);
-            s.put(go + b * 4 * h, f2, 0, 4 * h);
-            hp.get(po + e0, r, 0, h);
-            widen(r, 0, hv, 0, h);
+            FloatActivations.tanh(a, q, 2 * h, h);             // n
+            s.put(go + b * 4 * h, a, 0, 3 * h);                // saved row: r, z, n, b_n
+            s.put(go + b * 4 * h + 3 * h, t, 2 * h, h);
+            hp.get(po + e0, hv, 0, h);
             for (int j = 0; j < h; j++) {
-                double n = a[2 * h + j];
+                float n = a[2 * h + j];
                 hv[j] = n + a[h + j] * (hv[j] - n);
             }
-            round(hv, 0, r, 0, h);
-            y.put(hOut + e0, r, 0, h);
+            y.put(hOut + e0, hv, 0, h);
         }
     }
 
