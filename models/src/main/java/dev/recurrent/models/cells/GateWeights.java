@@ -43,10 +43,7 @@ public final class GateWeights {
     }
 
     /** {@code x·W_ihᵀ + b_ih}: {@code [N, I] -> [N, G*H]}, one step's batch or every step's rows at once. */
-    public Tensor input(Tensor x) {
-        Tensor a = Tensor.matmul(x, false, wIh.value(), true);
-        return bIh == null ? a : a.add(bIh.value());
-    }
+    public Tensor input(Tensor x) { return bIh == null ? product(x) : withBias(x, bIh.value()); }
 
     /**
      * {@code x·W_ihᵀ + (b_ih + b_hh)} ({@code [N, I] -> [N, G*H]}): both biases folded into the input side,
@@ -54,11 +51,13 @@ public final class GateWeights {
      * {@link #hiddenProduct} it sums to {@code input(x) + hidden(h)}, with one bias add per sequence
      * instead of one per step.
      */
-    public Tensor inputsWithBiases(Tensor x) {
-        if (bIh == null) return Tensor.matmul(x, false, wIh.value(), true);
-        Tensor bias = bIh.value().add(bHh.value());
-        // One product with the bias in it (no second pass over the [rows, G·H] result) for the usual 2-D x.
-        return x.rank() == 2 ? Tensor.linear(x, wIh.value(), bias) : Tensor.matmul(x, false, wIh.value(), true).add(bias);
+    public Tensor inputsWithBiases(Tensor x) { return bIh == null ? product(x) : withBias(x, bIh.value().add(bHh.value())); }
+
+    private Tensor product(Tensor x) { return Tensor.matmul(x, false, wIh.value(), true); }
+
+    /** One product with the bias in it (no second pass over the [rows, G·H] result) for the usual 2-D x. */
+    private Tensor withBias(Tensor x, Tensor bias) {
+        return x.rank() == 2 ? Tensor.linear(x, wIh.value(), bias) : product(x).add(bias);
     }
 
     /** {@code h·W_hhᵀ} without the bias ({@code [B, H] -> [B, G*H]}; see {@link #inputsWithBiases}). */
@@ -66,8 +65,8 @@ public final class GateWeights {
 
     /** {@code h·W_hhᵀ + b_hh}: {@code [B, H] -> [B, G*H]}. */
     public Tensor hidden(Tensor h) {
-        Tensor a = Tensor.matmul(h, false, wHh.value(), true);
-        return bHh == null ? a : a.add(bHh.value());
+        if (bHh == null) return hiddenProduct(h);
+        return h.rank() == 2 ? Tensor.linear(h, wHh.value(), bHh.value()) : hiddenProduct(h).add(bHh.value());
     }
 
     /** {@code W_hh} ({@code [G*H, H]}). */
