@@ -10,12 +10,11 @@ import java.nio.FloatBuffer;
  * that C2 unrolls and vectorises it: HotSpot 17 does not vectorise a float/double conversion, and a loop
  * that mixes one in stays scalar (several times slower on this code), so conversions get loops of their own.
  *
- * <p>The forward computes in float, as PyTorch does, with {@link FloatActivations} (tanh within 8 ulp,
- * sigmoid within 3e-7): the pass runs once per step on the sequence's critical path, and double would
- * cost two conversion loops per row that C2 leaves scalar. The backward widens rows to double, computes
- * there and narrows once per result, with the same operations in the same order as a per-element double
- * loop (bit for bit its results): double keeps the sums {@code dc + dh·o·(1 - tanh²c)} and the like free
- * of float cancellation.
+ * <p>The passes compute in float, as PyTorch's do and as the op-by-op F32 graph they are tested against
+ * does, with {@link FloatActivations} (tanh within 8 ulp, sigmoid within 3e-7): they run once per step on
+ * the sequence's critical path, and double would cost conversion loops per row that C2 leaves scalar
+ * (measured: the LSTM forward pass about twice as fast in float). Only {@link #columnSums} (GRU's
+ * {@code db_hh}, once per sequence) adds in double.
  * One instance per kernel call and thread (it owns the row arrays): when {@link RecurrenceKernels} splits
  * the batch over a crew, each slice has its own (the same code per row, so the same results).
  */
@@ -23,8 +22,7 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     private final int hidden;
     private final float[] f1, f2, f3;     // rows as stored: G·H, max(G·H, 4H), G·H
     private final float[][] narrow;       // rows as stored: six of H
-    private final double[] a, t;          // rows in double: G·H (gates), max(G·H, 4H)
-    private final double[][] wide;        // rows in double: six of H
+    private final double[] t;             // a row in double for columnSums: max(G·H, 4H)
     private final float[] q;              // FloatActivations' scratch: G·H
     private float[] bias;                 // GRU's b_hh, read once per call
 
@@ -37,9 +35,7 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
         this.f3 = new float[gh];
         this.q = new float[gh];
         this.narrow = new float[6][hidden];
-        this.a = new double[gh];
         this.t = new double[Math.max(gh, 4 * hidden)];
-        this.wide = new double[6][hidden];
     }
 
     private static FloatBuffer f(Buffer b) { return (FloatBuffer) b; }
@@ -49,10 +45,6 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
         for (int i = 0; i < n; i++) d[dOff + i] = s[so + i];
     }
 
-    /** {@code d[i] = (float) s[i]}, i < n. */
-    private static void round(double[] s, int so, float[] d, int dOff, int n) {
-        for (int i = 0; i < n; i++) d[dOff + i] = (float) s[so + i];
-    }
 
     @Override
     public void gemm(BufferGemm g, Buffer a, int aOff, boolean transA, Buffer b, int bOff, boolean transB,
@@ -159,7 +151,6 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
                               int n) {
         FloatBuffer gr = f(grad), d = f(dh), y = f(out), dx = f(dxp);
         float[] gs = narrow[0], ds = narrow[1], hs = narrow[2], dxs = narrow[3];
-        double[] g = wide[0], dv = wide[1], hv = wide[2];
         for (int e = 0; e < n; e += hidden) {                  // row by row: the arrays hold H
             int len = Math.min(hidden, n - e);
             gr.get(go + e, gs, 0, len);
@@ -171,11 +162,7 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
                     dxs[j] = hs[j] > 0 ? v : v * 0;            // v * 0 keeps a NaN, as dh·step(h) does
                 }
             } else {
-                widen(gs, 0, g, 0, len);
-                widen(ds, 0, dv, 0, len);
-                widen(hs, 0, hv, 0, len);
-                for (int j = 0; j < len; j++) g[j] = (g[j] + dv[j]) * (1 - hv[j] * hv[j]);
-                round(g, 0, dxs, 0, len);
+                for (int j = 0; j < len; j++) dxs[j] = (gs[j] + ds[j]) * (1 - hs[j] * hs[j]);
             }
             dx.put(dxo + e, dxs, 0, len);
         }
@@ -186,47 +173,37 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
                              Buffer cPrev, int co, Buffer dxp, int dxo, int batch) {
         FloatBuffer gr = f(grad), dhb = f(dh), dcb = f(dc), s = f(saved), cp = f(cPrev), dx = f(dxp);
         int h = hidden, gw = 4 * h;
-        float[] row = f2, r = f3;
-        double[] gt = a, dg = t, tc = wide[0], dhv = wide[1], dct = wide[2], cpv = wide[3], gH = wide[4], gC = wide[5];
+        float[] gt = f1, dg = f2, tc = narrow[0], dhv = narrow[1], dct = narrow[2], cpv = narrow[3], gH = narrow[4], gC = narrow[5];
         for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
-            s.get(go + k0, row, 0, gw);                        // gates i, f, g, o at gt[k·H + j]
-            widen(row, 0, gt, 0, gw);
-            s.get(tco + e0, r, 0, h);
-            widen(r, 0, tc, 0, h);
-            gr.get(gh + e0, r, 0, h);
-            widen(r, 0, gH, 0, h);
-            gr.get(gc + e0, r, 0, h);
-            widen(r, 0, gC, 0, h);
-            cp.get(co + e0, r, 0, h);
-            widen(r, 0, cpv, 0, h);
-            dhb.get(dho + e0, r, 0, h);
-            widen(r, 0, dhv, 0, h);
-            dcb.get(dho + e0, r, 0, h);
-            widen(r, 0, dct, 0, h);
+            s.get(go + k0, gt, 0, gw);                         // gates i, f, g, o at gt[k·H + j]
+            s.get(tco + e0, tc, 0, h);
+            gr.get(gh + e0, gH, 0, h);
+            gr.get(gc + e0, gC, 0, h);
+            cp.get(co + e0, cpv, 0, h);
+            dhb.get(dho + e0, dhv, 0, h);
+            dcb.get(dho + e0, dct, 0, h);
             for (int j = 0; j < h; j++) {                      // dh and dc in total (dc through tanh(c) too)
-                double d = gH[j] + dhv[j];
+                float d = gH[j] + dhv[j];
                 dhv[j] = d;
                 dct[j] = gC[j] + dct[j] + d * gt[3 * h + j] * (1 - tc[j] * tc[j]);
             }
             for (int j = 0; j < h; j++) {
-                double i = gt[j], g = gt[2 * h + j], d = dct[j];
+                float i = gt[j], g = gt[2 * h + j], d = dct[j];
                 dg[j] = d * g * i * (1 - i);
                 dg[2 * h + j] = d * i * (1 - g * g);
             }
             for (int j = 0; j < h; j++) {
-                double fg = gt[h + j], d = dct[j];
+                float fg = gt[h + j], d = dct[j];
                 dg[h + j] = d * cpv[j] * fg * (1 - fg);
                 dct[j] = d * fg;                               // the previous c's gradient
             }
             for (int j = 0; j < h; j++) {
-                double og = gt[3 * h + j];
+                float og = gt[3 * h + j];
                 dg[3 * h + j] = dhv[j] * tc[j] * og * (1 - og);
             }
-            round(dg, 0, row, 0, gw);
-            dx.put(dxo + k0, row, 0, gw);
-            round(dct, 0, r, 0, h);
-            dcb.put(dho + e0, r, 0, h);
+            dx.put(dxo + k0, dg, 0, gw);
+            dcb.put(dho + e0, dct, 0, h);
         }
     }
 
@@ -235,36 +212,29 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
                             Buffer dxp, int dxo, Buffer db, int dbo, int batch) {
         FloatBuffer g = f(grad), d = f(dh), s = f(saved), hp = f(hPrev), dx = f(dxp), dbb = f(db);
         int h = hidden, gw = 3 * h;
-        float[] row = f2, r = f3;
-        double[] sv = t, da = a, dy = wide[0], hv = wide[1], dbn = wide[2];
+        float[] sv = f2, da = f1, dbr = f3, dy = narrow[0], hv = narrow[1];
         for (int b = 0; b < batch; b++) {
             int k0 = b * gw, e0 = b * h;
-            s.get(go + b * 4 * h, row, 0, 4 * h);              // r, z, n, b_n
-            widen(row, 0, sv, 0, 4 * h);
-            g.get(gr + e0, r, 0, h);
-            widen(r, 0, dy, 0, h);
-            d.get(dho + e0, r, 0, h);
-            widen(r, 0, hv, 0, h);
+            s.get(go + b * 4 * h, sv, 0, 4 * h);               // r, z, n, b_n
+            g.get(gr + e0, dy, 0, h);
+            d.get(dho + e0, hv, 0, h);
             for (int j = 0; j < h; j++) dy[j] += hv[j];
-            hp.get(po + e0, r, 0, h);
-            widen(r, 0, hv, 0, h);
+            hp.get(po + e0, hv, 0, h);
             for (int j = 0; j < h; j++) {                      // da's z and n blocks
-                double z = sv[h + j], nv = sv[2 * h + j], y = dy[j];
+                float z = sv[h + j], nv = sv[2 * h + j], y = dy[j];
                 da[h + j] = y * (hv[j] - nv) * z * (1 - z);
                 da[2 * h + j] = y * (1 - z) * (1 - nv * nv);
             }
             for (int j = 0; j < h; j++) {                      // the r block; db's n block
-                double rv = sv[j], dAn = da[2 * h + j];
+                float rv = sv[j], dAn = da[2 * h + j];
                 da[j] = dAn * sv[3 * h + j] * rv * (1 - rv);
-                dbn[j] = dAn * rv;
+                dbr[2 * h + j] = dAn * rv;
             }
             for (int j = 0; j < h; j++) dy[j] *= sv[h + j];    // the direct term dy·z
-            round(da, 0, row, 0, gw);
-            dx.put(dxo + k0, row, 0, gw);
-            round(dbn, 0, row, 2 * h, h);                      // db: da's r and z blocks, then dAn·r
-            dbb.put(dbo + k0, row, 0, gw);
-            round(dy, 0, r, 0, h);
-            d.put(dho + e0, r, 0, h);
+            dx.put(dxo + k0, da, 0, gw);
+            dbb.put(dbo + k0, da, 0, 2 * h);                   // db: da's r and z blocks, then dAn·r
+            dbb.put(dbo + k0 + 2 * h, dbr, 2 * h, h);
+            d.put(dho + e0, dy, 0, h);
         }
     }
 }
