@@ -90,6 +90,23 @@ public abstract class AutogradContract extends ContractBase {
         }
     }
 
+    /** Likewise linear: each of x, W and b gets a gradient only when it requires one, the same as when all do. */
+    @Example
+    public void linearGivesNoGradientToAnInputThatNeedsNone() {
+        Tensor x = Tensor.of(backend(), DType.F64, Shape.of(2, 3), new double[] {0.5, -1, 2, 0.25, 3, -0.75});
+        Tensor w = Tensor.of(backend(), DType.F64, Shape.of(4, 3), new double[] {1, -2, 0.5, 1.5, -1, 0.25, 2, -0.5, 0.75, 1, -1.25, 0.1});
+        Tensor b = Tensor.of(backend(), DType.F64, Shape.of(4), new double[] {0.3, -0.2, 0.1, 0.4});
+        Tensor g = Tensor.of(backend(), DType.F64, Shape.of(2, 4), new double[] {1, 2, -1, 0.5, -2, 1, 0.25, 3});
+        dev.recurrent.core.ops.Linear op = new dev.recurrent.core.ops.Linear();
+        Tensor[] all = op.vjp(g, null, x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true));
+        Tensor[] noX = op.vjp(g, null, x, w.detach().requiresGrad(true), b.detach().requiresGrad(true));
+        Tensor[] onlyX = op.vjp(g, null, x.detach().requiresGrad(true), w, b);
+        Expect.isTrue(noX[0] == null && onlyX[1] == null && onlyX[2] == null, "no gradient for an input that needs none");
+        Expect.close("dW without dx", RefArray.of(all[1]), noX[1], DType.F64);
+        Expect.close("db without dx", RefArray.of(all[2]), noX[2], DType.F64);
+        Expect.close("dx alone", RefArray.of(all[0]), onlyX[0], DType.F64);
+    }
+
     @Example
     public void zeroGradClearsAndBackwardAccumulatesAcrossGraphs() {
         Tensor x = leaf(1, 2, 3);

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Native blocks that released storages gave back, kept for the next storage of the same dtype and size
- * (a training loop asks for the same sizes every step), up to a total of {@link #capacity()} bytes; a
- * block that does not fit is freed. Blocks below {@link #MIN_BYTES} are never kept (malloc reuses those
- * well by itself).
+ * (a training loop asks for the same sizes every step), up to {@link #capacity()} bytes and at most a
+ * quarter of JavaCPP's {@code Pointer.maxBytes()}; see {@link #give} and {@link #take} for what happens
+ * at the limits. Blocks below {@link #MIN_BYTES} are never kept (malloc reuses those well by itself).
  *
  * <p>Why: without it, every training step gets its big blocks (a sequence's gates, tens of MB) fresh from
  * the C library, which hands the freed ones back to the operating system at the end of the step (glibc
@@ -34,11 +34,15 @@ final class BlockCache {
 
     private static final Map<Long, BlockCache> SHARED = new ConcurrentHashMap<>();
 
-    private final long capacity;
+    private final long capacity, limit;
     private final Map<Long, ConcurrentLinkedDeque<Pointer>> free = new ConcurrentHashMap<>();
     private final AtomicLong cached = new AtomicLong();
 
-    private BlockCache(long capacity) { this.capacity = capacity; }
+    private BlockCache(long capacity) {
+        this.capacity = capacity;
+        long max = Pointer.maxBytes();        // JavaCPP's limit on allocated native bytes (0: none)
+        this.limit = max > 0 ? Math.min(capacity, max / 4) : capacity;
+    }
 
     /**
      * The process-wide cache of this capacity, shared by every backend configured with it (as OpenBLAS
@@ -67,7 +71,12 @@ final class BlockCache {
 
     private static long key(DType dtype, long elements) { return elements * 2 + (dtype == DType.F64 ? 1 : 0); }
 
-    /** A block of exactly {@code elements} of {@code dtype}: a kept one, else a new one from JavaCPP. */
+    /**
+     * A block of exactly {@code elements} of {@code dtype}: a kept one, else a new one from JavaCPP. Kept
+     * blocks count in JavaCPP's {@code Pointer.totalBytes()}, so before a new block would pass JavaCPP's
+     * limit ({@code Pointer.maxBytes()}, about the heap's maximum) the kept ones are freed first, and an
+     * allocation that fails with them still kept is retried once without them.
+     */
     Pointer take(DType dtype, long elements) {
         ConcurrentLinkedDeque<Pointer> q = free.get(key(dtype, elements));
         Pointer p = q == null ? null : q.pollFirst();
@@ -75,16 +84,40 @@ final class BlockCache {
             cached.addAndGet(-elements * dtype.bytes());
             return p;
         }
+        long max = Pointer.maxBytes();
+        if (max > 0 && cached.get() > 0 && Pointer.totalBytes() + elements * dtype.bytes() > max) clear();
+        try {
+            return allocate(dtype, elements);
+        } catch (OutOfMemoryError e) {
+            if (cached.get() == 0) throw e;
+            clear();
+            return allocate(dtype, elements);
+        }
+    }
+
+    private static Pointer allocate(DType dtype, long elements) {
         return dtype == DType.F32 ? new FloatPointer(elements) : new DoublePointer(elements);
     }
 
-    /** Keeps {@code p} (a block from {@link #take}, no longer used) when it fits, else frees it now. */
+    /**
+     * Keeps {@code p} (a block from {@link #take}, no longer used) when it fits, else frees it now. A block
+     * that does not fit first empties the cache (sizes that stopped coming back, say after the batch size
+     * changed, make room for the ones in use), then is kept if it fits alone.
+     */
     void give(Pointer p, DType dtype, long elements) {
         long bytes = elements * dtype.bytes();
-        if (bytes < MIN_BYTES || cached.addAndGet(bytes) > capacity) {
-            if (bytes >= MIN_BYTES) cached.addAndGet(-bytes);
+        if (bytes < MIN_BYTES || bytes > limit) {
             p.deallocate();
             return;
+        }
+        if (cached.addAndGet(bytes) > limit) {
+            cached.addAndGet(-bytes);
+            clear();
+            if (cached.addAndGet(bytes) > limit) {
+                cached.addAndGet(-bytes);
+                p.deallocate();
+                return;
+            }
         }
         free.computeIfAbsent(key(dtype, elements), k -> new ConcurrentLinkedDeque<>()).addFirst(p);
     }

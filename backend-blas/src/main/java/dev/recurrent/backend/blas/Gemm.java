@@ -122,10 +122,10 @@ final class Gemm {
         return Math.max(1, Math.min(threads, len / ALIGN));
     }
 
-    /** The start of band {@code p} of {@code parts} over {@code len}, a multiple of {@link #ALIGN} (but the end). */
+    /** The start of band {@code p} of {@code parts} over {@code len}, the nearest multiple of {@link #ALIGN} (but the end). */
     static int bound(int p, int parts, int len) {
         if (p >= parts) return len;
-        return (int) ((long) len * p / parts) / ALIGN * ALIGN;
+        return (int) (((long) len * p / parts + ALIGN / 2) / ALIGN * ALIGN);
     }
 
     /** A fresh view {@code off} elements past {@code p}'s position (each band its own: views are mutable). */

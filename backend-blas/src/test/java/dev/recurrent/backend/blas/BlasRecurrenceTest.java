@@ -59,6 +59,33 @@ class BlasRecurrenceTest {
     }
 
     /**
+     * Blocks from the cache hold whatever their last storage left, NaN included: every output must be
+     * written before it is read (BLAS with beta 0 must not read C; the batch-of-one matrix-vector products
+     * too). The cache is first filled with NaN blocks of the sizes these calls ask for.
+     */
+    @Test
+    void reusedBlocksFullOfNaNChangeNothing() {
+        OpenBlasBackend be = new OpenBlasBackend(2, 40_000_000L, (256L << 20) + 7);
+        be.trimCache();
+        for (CellKind kind : CellKind.values()) {
+            for (int batch : new int[] {1, 9}) {
+                int steps = 40, hidden = 256, gh = kind.gates() * hidden;
+                for (DType dtype : DType.values()) {
+                    List<Storage> poison = new ArrayList<>();
+                    for (long n : new long[] {(long) kind.states() * steps * batch * hidden,
+                            dev.recurrent.backend.cpu.RecurrenceKernels.savedSize(kind, steps, batch, hidden),
+                            (long) steps * batch * gh, (long) gh * hidden, (long) steps * batch * 3 * hidden, (long) gh * hidden}) {
+                        if (n > 0) poison.add(be.full(dtype, (int) n, Double.NaN));
+                    }
+                    for (Storage p : poison) p.release();
+                    check(be, kind, false, dtype, steps, batch, hidden, 40 + batch);
+                }
+            }
+        }
+        be.trimCache();
+    }
+
+    /**
      * On three threads, with every weight-gradient product split into bands: the batch runs as slices side
      * by side (16 rows: 5, 5, 6; 17: 5, 6, 6), each slice's step products flipped ({@code Cᵀ = W·hᵀ}) and
      * copied (forward) or added (GRU's backward) into place.

@@ -9,7 +9,7 @@ import dev.recurrent.core.backend.Backend;
  * OpenBlasAutogradContractTest, all on this one backend instance.
  */
 class OpenBlasContractTest extends BackendContract {
-    /** One instance for the whole kit (creating a backend sets the process-wide OpenBLAS thread count). */
+    /** One instance for the whole kit. */
     static final Backend BACKEND = new OpenBlasBackend();
 
     @Override protected Backend backend() { return BACKEND; }

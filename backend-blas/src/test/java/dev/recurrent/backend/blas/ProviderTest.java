@@ -47,7 +47,6 @@ class ProviderTest {
         } finally {
             if (old == null) System.clearProperty(NativeBlas.THREADS_PROPERTY);
             else System.setProperty(NativeBlas.THREADS_PROPERTY, old);
-            new OpenBlasBackend(); // restore the process-wide OpenBLAS thread count
         }
     }
 

@@ -101,8 +101,6 @@ public final class RecurrenceThroughput {
 
             @Override public void gemm(DoubleBuffer a, int aOff, boolean transA, DoubleBuffer b, int bOff, boolean transB,
                                        DoubleBuffer c, int cOff, boolean accumulate, int m, int n, int k) { }
-
-            @Override public BufferGemm lane() { return this; }
         };
         int gh = kind.gates() * hidden, bh = batch * hidden, s = kind.states();
         int saved = RecurrenceKernels.savedSize(kind, steps, batch, hidden), work = RecurrenceKernels.workSize(kind, steps, batch, hidden);

@@ -23,7 +23,8 @@ public interface BufferGemm {
      * An instance for one batch slice of a whole-sequence kernel, which runs every step of its slice on its
      * own thread beside the other slices: single-threaded (the slices already use every core), with any
      * mutable state of its own, for the buffers this instance knows. Called on the kernel's caller before
-     * the slices start; the lanes live for that kernel call.
+     * the slices start; the lanes live for that kernel call. The default, this instance itself, suits an
+     * implementation with no mutable state that runs each product on the caller's thread.
      */
-    BufferGemm lane();
+    default BufferGemm lane() { return this; }
 }
