@@ -32,7 +32,8 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 /**
  * The {@code openblas} backend's whole-sequence kernels: backend-cpu's {@link RecurrenceKernels} over the
- * storages' direct buffers, with their products through {@code cblas_sgemm}/{@code cblas_dgemm}. One
+ * storages' direct buffers, with their products through cblas ({@code ?gemm}; {@code ?gemv} for a batch of
+ * one; {@code ?copy}/{@code ?axpy} to put a flipped product in place, see below). One
  * instance serves one call: it pins every storage the call touches for its duration and maps each buffer
  * back to its storage's pointer by identity. Each pointer gets reusable views (one per operand role, A, B
  * and C, as one buffer can be two operands of a product at different offsets) whose position is set per
@@ -146,7 +147,7 @@ final class BlasRecurrence implements BufferGemm {
             throw e;
         } finally {
             close();
-            for (Storage s : temporary) s.release();   // after the pins are closed: freed at once
+            for (Storage s : temporary) s.release();   // after the pins are closed: given back at once
         }
     }
 

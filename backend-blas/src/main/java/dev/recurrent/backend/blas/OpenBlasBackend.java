@@ -47,7 +47,7 @@ public final class OpenBlasBackend implements Backend {
     private final long smallGemmFlops;
     private final BlockCache blocks;
 
-    /** Loads OpenBLAS and sets its thread count from the configuration (property, environment, core count). */
+    /** Loads OpenBLAS; the thread count comes from the configuration (property, environment, core count). */
     public OpenBlasBackend() { this(NativeBlas.configuredThreads()); }
 
     /** Loads OpenBLAS; products and sequences use up to {@code threads} threads. */
@@ -98,7 +98,10 @@ public final class OpenBlasBackend implements Backend {
      */
     public long cachedBytes() { return blocks.cachedBytes(); }
 
-    /** Frees every block this backend's cache holds (storages still in use keep theirs). */
+    /**
+     * Frees every block the cache holds (storages still in use keep theirs). The cache is shared by every
+     * backend of the same {@code rnn.blas.cacheBytes}, so this empties theirs too.
+     */
     public void trimCache() { blocks.clear(); }
 
     /** New uninitialised storage (package-private: every caller overwrites every element). */

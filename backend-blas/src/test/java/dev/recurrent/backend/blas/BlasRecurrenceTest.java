@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RecurrenceKernels with cblas products) against {@link RecurrenceDefaults} on the same backend, and against
  * the {@code java} backend's kernels: every cell kind, both directions, both dtypes, small shapes including
  * batch 1, one step and a hidden size of 1; F64 to about 1e-12 relative, F32 to about 1e-5. Also: every
- * storage is unpinned afterwards (released memory is freed at once) and foreign storages are refused.
+ * storage is unpinned afterwards (released memory is given back at once) and foreign storages are refused.
  */
 class BlasRecurrenceTest {
     private static final OpenBlasBackend BE = new OpenBlasBackend();
@@ -51,7 +51,7 @@ class BlasRecurrenceTest {
         checkEdgeShapes(BE);
     }
 
-    /** A weight-gradient product above the small-product threshold (all OpenBLAS threads). */
+    /** A weight-gradient product above the small-product threshold (split into bands over the crew). */
     @Test
     void largeProductsMatchTheDefaults() {
         check(BE, CellKind.LSTM, false, DType.F32, 20, 16, 128, 31);

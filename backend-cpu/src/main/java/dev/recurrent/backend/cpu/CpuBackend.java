@@ -18,7 +18,9 @@ import java.util.List;
 /**
  * The pure-Java backend, {@code java}: heap storage ({@link CpuStorage}), the loops of
  * {@link BufferKernels}, and a blocked, multi-threaded matrix product ({@link Gemm}). Runs everywhere;
- * the thread count for products is {@code -Drnn.java.threads}, else the number of processors.
+ * the thread count is {@code -Drnn.java.threads}, else the number of processors: products split over a
+ * pool of that many threads, whole sequences ({@link RecurrenceKernels}) split their batch over a
+ * {@link Crew} of that many.
  */
 public final class CpuBackend implements Backend {
     public static final String NAME = "java";

@@ -7,15 +7,16 @@ import java.nio.FloatBuffer;
  * The F32 loops of {@link RecurrenceSteps}; {@link DoubleRecurrenceSteps} is the F64 twin. They work
  * batch row by batch row on arrays: a row's values are copied out of the buffers in bulk (one copy, not a
  * call per element), computed, and copied back in bulk. Every loop is short and of one element type, so
- * that C2 unrolls and vectorises it: HotSpot 17 does not vectorise a float/double conversion, and a loop
- * that mixes one in stays scalar (several times slower on this code), so conversions get loops of their own.
+ * that C2 unrolls and vectorises it (HotSpot 17 leaves a loop with a float/double conversion scalar, so
+ * {@link #columnSums}' conversion has a loop of its own).
  *
  * <p>The passes compute in float, as PyTorch's do and as the op-by-op F32 graph they are tested against
  * does, with {@link FloatActivations} (tanh within 8 ulp, sigmoid within 3e-7): they run once per step on
  * the sequence's critical path, and double would cost conversion loops per row that C2 leaves scalar
  * (measured: the LSTM forward pass about twice as fast in float). Only {@link #columnSums} (GRU's
  * {@code db_hh}, once per sequence) adds in double.
- * One instance per kernel call and thread (it owns the row arrays): when {@link RecurrenceKernels} splits
+ *
+ * <p>One instance per kernel call and thread (it owns the row arrays): when {@link RecurrenceKernels} splits
  * the batch over a crew, each slice has its own (the same code per row, so the same results).
  */
 final class FloatRecurrenceSteps implements RecurrenceSteps {
