@@ -1,6 +1,7 @@
 package dev.recurrent.backend.blas;
 
 import dev.recurrent.backend.cpu.BufferKernels;
+import dev.recurrent.backend.cpu.Crew;
 import dev.recurrent.backend.cpu.FusedKernels;
 import dev.recurrent.core.DType;
 import dev.recurrent.core.Shape;
@@ -370,12 +371,30 @@ public final class OpenBlasBackend implements Backend {
         try (OpenBlasStorage.Pin px = pin(x)) {
             OpenBlasStorage out = allocate(x.dtype(), outer * inner);
             try (OpenBlasStorage.Pin o = out.pin()) {
-                if (x.dtype() == DType.F32) BufferKernels.reduce(op, px.floats(), outer, n, inner, o.floats());
-                else BufferKernels.reduce(op, px.doubles(), outer, n, inner, o.doubles());
+                boolean f32 = x.dtype() == DType.F32;
+                int parts = op == ReduceOp.SUM && outer == 1 && (long) n * inner >= SPLIT_SUM_ELEMENTS
+                        ? Math.min(threads, inner / SPLIT_SUM_COLUMNS) : 1;
+                if (parts > 1) {
+                    // A bias gradient (the column sums of [T·B, G·H]): columns split over the crew, each the
+                    // same additions in the same order, so the result is the one-thread result to the bit.
+                    Crew.shared(threads).run(parts, p -> {
+                        int from = (int) ((long) inner * p / parts), to = (int) ((long) inner * (p + 1) / parts);
+                        if (f32) BufferKernels.columnSums(px.floats(), n, inner, from, to, o.floats());
+                        else BufferKernels.columnSums(px.doubles(), n, inner, from, to, o.doubles());
+                    });
+                } else if (f32) {
+                    BufferKernels.reduce(op, px.floats(), outer, n, inner, o.floats());
+                } else {
+                    BufferKernels.reduce(op, px.doubles(), outer, n, inner, o.doubles());
+                }
             }
             return out;
         }
     }
+
+    /** Column sums of at least this many elements, with at least {@link #SPLIT_SUM_COLUMNS} columns a part, are split over the crew. */
+    private static final long SPLIT_SUM_ELEMENTS = 1 << 18;
+    private static final int SPLIT_SUM_COLUMNS = 256;
 
     @Override
     public Storage permute(Storage x, Shape shape, int[] perm) {

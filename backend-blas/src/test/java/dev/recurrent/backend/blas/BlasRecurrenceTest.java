@@ -58,6 +58,21 @@ class BlasRecurrenceTest {
         check(BE, CellKind.GRU, true, DType.F64, 12, 16, 128, 32);
     }
 
+    /** A big column sum (a bias gradient) split over three threads gives the one-thread result to the bit. */
+    @Test
+    void splitColumnSumsGiveTheOneThreadResult() {
+        OpenBlasBackend one = new OpenBlasBackend(1), three = new OpenBlasBackend(3);
+        java.util.Random r = new java.util.Random(23);
+        for (DType dtype : DType.values()) {
+            double[] v = new double[1601 * 1000];
+            for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
+            Storage x1 = one.fromArray(dtype, v), x3 = three.fromArray(dtype, v);
+            double[] a = one.toDoubleArray(one.reduce(dev.recurrent.core.backend.ReduceOp.SUM, x1, 1, 1601, 1000));
+            double[] b = three.toDoubleArray(three.reduce(dev.recurrent.core.backend.ReduceOp.SUM, x3, 1, 1601, 1000));
+            for (int j = 0; j < a.length; j++) assertEquals(Double.doubleToRawLongBits(a[j]), Double.doubleToRawLongBits(b[j]), dtype + " column " + j);
+        }
+    }
+
     /**
      * Blocks from the cache hold whatever their last storage left, NaN included: every output must be
      * written before it is read (BLAS with beta 0 must not read C; the batch-of-one matrix-vector products

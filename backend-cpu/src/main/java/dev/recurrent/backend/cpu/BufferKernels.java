@@ -256,6 +256,20 @@ public final class BufferKernels {
         DoubleKernels.reduce(op, x, outer, n, inner, out);
     }
 
+    /**
+     * {@link #reduce} SUM over the rows of {@code x:[rows, cols]} ({@code outer} 1), for columns
+     * {@code [from, to)} only, into {@code out[from, to)}: to the bit the same sums, so that the columns can
+     * be split over threads.
+     */
+    public static void columnSums(FloatBuffer x, int rows, int cols, int from, int to, FloatBuffer out) {
+        FloatKernels.columnSums(x, rows, cols, from, to, out);
+    }
+
+    /** F64 {@link #columnSums(FloatBuffer, int, int, int, int, FloatBuffer)}. */
+    public static void columnSums(DoubleBuffer x, int rows, int cols, int from, int to, DoubleBuffer out) {
+        DoubleKernels.columnSums(x, rows, cols, from, to, out);
+    }
+
     // ---- layout -----------------------------------------------------------------------------------
 
     /**

@@ -32,13 +32,8 @@ final class DoubleRecurrenceSteps implements RecurrenceSteps {
     public void zero(Buffer x, int from, int n) { DoubleKernels.fill(f(x), from, n, 0.0); }
 
     @Override
-    public void columnSums(Buffer x, int rows, int cols, Buffer out) {
-        DoubleBuffer in = f(x), o = f(out);
-        double[] acc = new double[cols];
-        for (int r = 0, row = 0; r < rows; r++, row += cols) {
-            for (int j = 0; j < cols; j++) acc[j] += in.get(row + j);
-        }
-        for (int j = 0; j < cols; j++) o.put(j, acc[j]);
+    public void columnSums(Buffer x, int rows, int cols, int from, int to, Buffer out) {
+        BufferKernels.columnSums(f(x), rows, cols, from, to, f(out));
     }
 
     @Override

@@ -150,6 +150,33 @@ final class FloatKernels {
     }
 
     /**
+     * The SUM of {@link #reduce} with {@code outer} 1, for columns {@code [from, to)} of {@code x:[rows, cols]}
+     * only, into {@code out[from, to)}: each column added top to bottom in double, the same additions in
+     * the same order, so columns split over threads give {@link #reduce}'s result to the bit.
+     */
+    static void columnSums(FloatBuffer x, int rows, int cols, int from, int to, FloatBuffer out) {
+        float[][] s = scratch();
+        double[] acc = new double[Math.min(CHUNK, Math.max(0, to - from))];
+        for (int c0 = from; c0 < to; c0 += CHUNK) {
+            int m = Math.min(CHUNK, to - c0), r = 0;
+            java.util.Arrays.fill(acc, 0);
+            for (; r + 4 <= rows; r += 4) {
+                int i0 = r * cols + c0, i1 = i0 + cols, i2 = i1 + cols, i3 = i2 + cols;
+                FloatLoops.accumulate4(acc, 0, load(x, i0, s[0], m), off(x, i0, m), load(x, i1, s[1], m), off(x, i1, m),
+                        load(x, i2, s[2], m), off(x, i2, m), load(x, i3, s[3], m), off(x, i3, m), m);
+            }
+            for (; r < rows; r++) {
+                int i = r * cols + c0;
+                FloatLoops.accumulate(acc, 0, load(x, i, s[0], m), off(x, i, m), m);
+            }
+            float[] z = target(out, s[3]);
+            int zo = off(out, c0, m);
+            for (int q = 0; q < m; q++) z[zo + q] = (float) acc[q];
+            store(out, c0, z, m);
+        }
+    }
+
+    /**
      * {@code out[o, i] = op over j of x[o, j, i]}; SUM accumulates in double, in the order j = 0, 1, ...
      * for every (o, i), so the result does not depend on the chunking. Rows of x are read in chunks of
      * whole rows where they fit.

@@ -7,14 +7,13 @@ import java.nio.FloatBuffer;
  * The F32 loops of {@link RecurrenceSteps}; {@link DoubleRecurrenceSteps} is the F64 twin. They work
  * batch row by batch row on arrays: a row's values are copied out of the buffers in bulk (one copy, not a
  * call per element), computed, and copied back in bulk. Every loop is short and of one element type, so
- * that C2 unrolls and vectorises it (HotSpot 17 leaves a loop with a float/double conversion scalar, so
- * {@link #columnSums}' conversion has a loop of its own).
+ * that C2 unrolls and vectorises it.
  *
  * <p>The passes compute in float, as PyTorch's do and as the op-by-op F32 graph they are tested against
  * does, with {@link FloatActivations} (tanh within 8 ulp, sigmoid within 3e-7): they run once per step on
  * the sequence's critical path, and double would cost conversion loops per row that C2 leaves scalar
  * (measured: the LSTM forward pass about twice as fast in float). Only {@link #columnSums} (GRU's
- * {@code db_hh}, once per sequence) adds in double.
+ * {@code db_hh}, once per sequence) adds in double, as the backend's reduce does.
  *
  * <p>One instance per kernel call and thread (it owns the row arrays): when {@link RecurrenceKernels} splits
  * the batch over a crew, each slice has its own (the same code per row, so the same results).
@@ -23,7 +22,6 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     private final int hidden;
     private final float[] f1, f2, f3;     // rows as stored: G·H, max(G·H, 4H), G·H
     private final float[][] narrow;       // rows as stored: six of H
-    private final double[] t;             // a row in double for columnSums: max(G·H, 4H)
     private final float[] q;              // FloatActivations' scratch: G·H
     private float[] bias;                 // GRU's b_hh, read once per call
 
@@ -36,15 +34,10 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
         this.f3 = new float[gh];
         this.q = new float[gh];
         this.narrow = new float[6][hidden];
-        this.t = new double[Math.max(gh, 4 * hidden)];
     }
 
     private static FloatBuffer f(Buffer b) { return (FloatBuffer) b; }
 
-    /** {@code d[i] = s[i]}, i < n. */
-    private static void widen(float[] s, int so, double[] d, int dOff, int n) {
-        for (int i = 0; i < n; i++) d[dOff + i] = s[so + i];
-    }
 
 
     @Override
@@ -59,20 +52,8 @@ final class FloatRecurrenceSteps implements RecurrenceSteps {
     public void zero(Buffer x, int from, int n) { FloatKernels.fill(f(x), from, n, 0f); }
 
     @Override
-    public void columnSums(Buffer x, int rows, int cols, Buffer out) {
-        FloatBuffer in = f(x), o = f(out);
-        double[] acc = new double[cols];
-        boolean rowsFit = cols <= f1.length;
-        for (int r = 0, row = 0; r < rows; r++, row += cols) {
-            if (rowsFit) {
-                in.get(row, f1, 0, cols);
-                widen(f1, 0, t, 0, cols);
-                for (int j = 0; j < cols; j++) acc[j] += t[j];
-            } else {
-                for (int j = 0; j < cols; j++) acc[j] += in.get(row + j);
-            }
-        }
-        for (int j = 0; j < cols; j++) o.put(j, (float) acc[j]);
+    public void columnSums(Buffer x, int rows, int cols, int from, int to, Buffer out) {
+        BufferKernels.columnSums(f(x), rows, cols, from, to, f(out));
     }
 
     @Override

@@ -160,7 +160,7 @@ public final class RecurrenceKernels {
         Slices.run(crew, batch, gemm, (lane, b0, b1) -> backwardSteps(new FloatRecurrenceSteps(kind.gates(), hidden), kind,
                 reverse, whh, whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch, hidden, lane, b0, b1));
         weightGradients(new FloatRecurrenceSteps(kind.gates(), hidden), kind, reverse, init, out, dxp, dwhh, dbhh, work,
-                steps, batch, hidden, gemm);
+                steps, batch, hidden, gemm, crew);
     }
 
     /** F64 {@link #backward(CellKind, boolean, FloatBuffer, boolean, FloatBuffer[], FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer[], FloatBuffer, int, int, int, BufferGemm, Crew)}. */
@@ -171,7 +171,7 @@ public final class RecurrenceKernels {
         Slices.run(crew, batch, gemm, (lane, b0, b1) -> backwardSteps(new DoubleRecurrenceSteps(hidden), kind, reverse, whh,
                 whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch, hidden, lane, b0, b1));
         weightGradients(new DoubleRecurrenceSteps(hidden), kind, reverse, init, out, dxp, dwhh, dbhh, work, steps, batch,
-                hidden, gemm);
+                hidden, gemm, crew);
     }
 
     /** Batch rows from which a second slice pays for its hand-over (a few tens of microseconds a call). */
@@ -185,6 +185,22 @@ public final class RecurrenceKernels {
     static int parts(Crew crew, int batch) {
         if (crew == null) return 1;
         return Math.max(1, Math.min(crew.size(), batch / MIN_ROWS_PER_PART));
+    }
+
+    /** Columns from which a second part of a column sum pays for its hand-over. */
+    static final int MIN_COLUMNS_PER_PART = 256;
+
+    /**
+     * {@code out = } the column sums of {@code x:[rows, cols]}, the columns split over the crew (each part the
+     * same additions in the same order, so the result does not depend on the split).
+     */
+    static void columnSums(RecurrenceSteps s, Crew crew, Buffer x, int rows, int cols, Buffer out) {
+        int parts = crew == null ? 1 : Math.max(1, Math.min(crew.size(), cols / MIN_COLUMNS_PER_PART));
+        if (parts == 1) {
+            s.columnSums(x, rows, cols, 0, cols, out);
+            return;
+        }
+        crew.run(parts, p -> s.columnSums(x, rows, cols, (int) ((long) cols * p / parts), (int) ((long) cols * (p + 1) / parts), out));
     }
 
     /** Runs a job on batch slices {@code [b0, b1)}, one per part of the crew, each with a lane of the gemm. */
@@ -287,7 +303,7 @@ public final class RecurrenceKernels {
      */
     private static void weightGradients(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer[] init, Buffer out,
                                         Buffer dxp, Buffer dwhh, Buffer dbhh, Buffer work, int steps, int batch, int hidden,
-                                        BufferGemm gemm) {
+                                        BufferGemm gemm, Crew crew) {
         if (hidden == 0) return;
         int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh;
         Buffer dg = kind == CellKind.GRU ? work : dxp;
@@ -300,6 +316,6 @@ public final class RecurrenceKernels {
             }
             s.gemm(gemm, dg, reverse ? (steps - 1) * rows : 0, true, init[0], 0, false, dwhh, 0, steps > 1, gh, hidden, batch);
         }
-        if (kind == CellKind.GRU) s.columnSums(work, steps * batch, gh, dbhh);
+        if (kind == CellKind.GRU) columnSums(s, crew, work, steps * batch, gh, dbhh);
     }
 }

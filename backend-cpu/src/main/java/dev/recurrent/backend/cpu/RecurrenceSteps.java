@@ -21,8 +21,11 @@ interface RecurrenceSteps {
 
     void zero(Buffer x, int from, int n);
 
-    /** {@code out[j] = Σ_r x[r*cols + j]}, summed in double. */
-    void columnSums(Buffer x, int rows, int cols, Buffer out);
+    /**
+     * {@code out[j] = Σ_r x[r·cols + j]} for columns j in {@code [from, to)}, added in row order in double and
+     * rounded once (the backend's reduce SUM, to the bit), so that columns can be split over threads.
+     */
+    void columnSums(Buffer x, int rows, int cols, int from, int to, Buffer out);
 
     /** Elman forward, in place: {@code out[o+e] = act(out[o+e])} (the window holds xp + h·W_hhᵀ). */
     void elman(boolean relu, Buffer out, int o, int n);
