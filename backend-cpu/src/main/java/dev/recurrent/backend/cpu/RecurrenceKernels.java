@@ -29,6 +29,13 @@ import java.nio.FloatBuffer;
  * running dh (and dc) themselves. After the loop, {@code dW_hh = Σ_t dgates_tᵀ·h_prev(t)} is two products
  * over all steps (h_prev of every step but the first is a contiguous run of {@code out[0]}), and
  * {@code db_hh} the column sums of {@code work}.
+ *
+ * <p>Threads: the rows of a recurrence are independent, so the batch is split into slices ({@link #parts})
+ * that run every step side by side on a {@link Crew}, each with its own row arrays and its own
+ * single-threaded products ({@link BufferGemm#lane()}); nothing is handed over between steps, and each
+ * row is computed by the same code whatever the split (the results do not depend on the thread count).
+ * The weight gradient's products after the steps go through the backend's own gemm, and the column sums
+ * are split by columns.
  */
 public final class RecurrenceKernels {
     private RecurrenceKernels() { }
