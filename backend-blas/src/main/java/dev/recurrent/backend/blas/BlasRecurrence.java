@@ -228,15 +228,27 @@ final class BlasRecurrence implements BufferGemm {
         return v;
     }
 
+    /**
+     * True when there is nothing for BLAS to do (which rejects a leading dimension of 0): C is empty, or k is
+     * 0 and C becomes zeros (or stays, when accumulating).
+     */
+    private static boolean empty(FloatBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
+        if (m != 0 && n != 0 && k != 0) return false;
+        if (m != 0 && n != 0 && !accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0f);
+        return true;
+    }
+
+    private static boolean empty(DoubleBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
+        if (m != 0 && n != 0 && k != 0) return false;
+        if (m != 0 && n != 0 && !accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0.0);
+        return true;
+    }
+
     /** The weight gradient's product: one call, or bands over the crew when it is big. */
     @Override
     public void gemm(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, boolean transB,
                      FloatBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
-        if (m == 0 || n == 0) return;
-        if (k == 0) {
-            if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0f);
-            return;
-        }
+        if (empty(c, cOff, accumulate, m, n, k)) return;
         int parts = 2.0 * m * n * k < bandFlops ? 1 : threads;
         Gemm.f32(parts, (FloatPointer) view(a, 0), aOff, transA, (FloatPointer) view(b, 1), bOff, transB,
                 (FloatPointer) view(c, 2), cOff, accumulate, m, n, k);
@@ -245,11 +257,7 @@ final class BlasRecurrence implements BufferGemm {
     @Override
     public void gemm(DoubleBuffer a, int aOff, boolean transA, DoubleBuffer b, int bOff, boolean transB,
                      DoubleBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
-        if (m == 0 || n == 0) return;
-        if (k == 0) {
-            if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0.0);
-            return;
-        }
+        if (empty(c, cOff, accumulate, m, n, k)) return;
         int parts = 2.0 * m * n * k < bandFlops ? 1 : threads;
         Gemm.f64(parts, (DoublePointer) view(a, 0), aOff, transA, (DoublePointer) view(b, 1), bOff, transB,
                 (DoublePointer) view(c, 2), cOff, accumulate, m, n, k);
@@ -305,11 +313,7 @@ final class BlasRecurrence implements BufferGemm {
         @Override
         public void gemm(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, boolean transB,
                          FloatBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
-            if (m == 0 || n == 0) return;
-            if (k == 0) {
-                if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0f);
-                return;
-            }
+            if (empty(c, cOff, accumulate, m, n, k)) return;
             int lda = transA ? m : k, ldb = transB ? k : n;
             float beta = accumulate ? 1f : 0f;
             if (m == 1) {
@@ -339,11 +343,7 @@ final class BlasRecurrence implements BufferGemm {
         @Override
         public void gemm(DoubleBuffer a, int aOff, boolean transA, DoubleBuffer b, int bOff, boolean transB,
                          DoubleBuffer c, int cOff, boolean accumulate, int m, int n, int k) {
-            if (m == 0 || n == 0) return;
-            if (k == 0) {
-                if (!accumulate) for (int i = cOff, end = cOff + m * n; i < end; i++) c.put(i, 0.0);
-                return;
-            }
+            if (empty(c, cOff, accumulate, m, n, k)) return;
             int lda = transA ? m : k, ldb = transB ? k : n;
             double beta = accumulate ? 1d : 0d;
             if (m == 1) {

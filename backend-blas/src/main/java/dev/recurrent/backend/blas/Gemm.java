@@ -68,53 +68,58 @@ final class Gemm {
     /**
      * {@code C (=|+=) op(A)·op(B)} with m, n, k > 0, split over up to {@code threads} threads (the caller and
      * {@link Crew#shared}'s helpers) along the longer of C's sides; each band is one single-threaded
-     * {@code cblas_sgemm} with the whole matrices' leading dimensions.
+     * {@code cblas_sgemm} with the whole matrices' leading dimensions. Unsplit and not accumulating, it is
+     * {@link #f32(FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, int, int, int)}.
      */
     static void f32(int threads, FloatPointer a, long aOff, boolean transA, FloatPointer b, long bOff, boolean transB,
                     FloatPointer c, long cOff, boolean accumulate, int m, int n, int k) {
-        int lda = transA ? m : k, ldb = transB ? k : n;
-        float beta = accumulate ? 1f : 0f;
-        boolean rows = m >= n;
-        int parts = parts(threads, rows ? m : n);
-        if (parts == 1) {
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    m, n, k, 1f, view(a, aOff), lda, view(b, bOff), ldb, beta, view(c, cOff), n);
+        int parts = parts(threads, Math.max(m, n));
+        if (parts == 1 && !accumulate) {
+            f32(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k);
             return;
         }
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        float beta = accumulate ? 1f : 0f;
         Crew.shared(threads).run(parts, p -> {
-            int from = bound(p, parts, rows ? m : n), to = bound(p + 1, parts, rows ? m : n);
-            if (to == from) return;
-            // A band of C's rows reads the same rows of op(A) (row i of A, or column i of a transposed A);
-            // a band of columns the same columns of op(B).
-            long ao = rows ? aOff + (transA ? from : (long) from * k) : aOff;
-            long bo = rows ? bOff : bOff + (transB ? (long) from * k : from);
-            long co = cOff + (rows ? (long) from * n : from);
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    rows ? to - from : m, rows ? n : to - from, k, 1f, view(a, ao), lda, view(b, bo), ldb, beta, view(c, co), n);
+            Band w = Band.of(p, parts, aOff, transA, bOff, transB, cOff, m, n, k);
+            if (w != null) {
+                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        w.m, w.n, k, 1f, view(a, w.a), lda, view(b, w.b), ldb, beta, view(c, w.c), n);
+            }
         });
     }
 
     /** F64 {@link #f32(int, FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, boolean, int, int, int)}. */
     static void f64(int threads, DoublePointer a, long aOff, boolean transA, DoublePointer b, long bOff, boolean transB,
                     DoublePointer c, long cOff, boolean accumulate, int m, int n, int k) {
-        int lda = transA ? m : k, ldb = transB ? k : n;
-        double beta = accumulate ? 1d : 0d;
-        boolean rows = m >= n;
-        int parts = parts(threads, rows ? m : n);
-        if (parts == 1) {
-            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    m, n, k, 1d, view(a, aOff), lda, view(b, bOff), ldb, beta, view(c, cOff), n);
+        int parts = parts(threads, Math.max(m, n));
+        if (parts == 1 && !accumulate) {
+            f64(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k);
             return;
         }
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        double beta = accumulate ? 1d : 0d;
         Crew.shared(threads).run(parts, p -> {
-            int from = bound(p, parts, rows ? m : n), to = bound(p + 1, parts, rows ? m : n);
-            if (to == from) return;
-            long ao = rows ? aOff + (transA ? from : (long) from * k) : aOff;
-            long bo = rows ? bOff : bOff + (transB ? (long) from * k : from);
-            long co = cOff + (rows ? (long) from * n : from);
-            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    rows ? to - from : m, rows ? n : to - from, k, 1d, view(a, ao), lda, view(b, bo), ldb, beta, view(c, co), n);
+            Band w = Band.of(p, parts, aOff, transA, bOff, transB, cOff, m, n, k);
+            if (w != null) {
+                cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        w.m, w.n, k, 1d, view(a, w.a), lda, view(b, w.b), ldb, beta, view(c, w.c), n);
+            }
         });
+    }
+
+    /** Band p of a product split along the longer of C's sides: where its A, B and C windows start, and its size. */
+    private record Band(long a, long b, long c, int m, int n) {
+        /** Null for an empty band. */
+        static Band of(int p, int parts, long aOff, boolean transA, long bOff, boolean transB, long cOff, int m, int n, int k) {
+            boolean rows = m >= n;
+            int from = bound(p, parts, rows ? m : n), to = bound(p + 1, parts, rows ? m : n);
+            if (to == from) return null;
+            // A band of C's rows reads the same rows of op(A) (row i of A, or column i of a transposed A);
+            // a band of columns the same columns of op(B).
+            if (rows) return new Band(aOff + (transA ? from : (long) from * k), bOff, cOff + (long) from * n, to - from, n);
+            return new Band(aOff, bOff + (transB ? (long) from * k : from), cOff + from, m, to - from);
+        }
     }
 
     /** Bands for a side of {@code len}: at most {@code threads}, each at least {@link #ALIGN} long. */

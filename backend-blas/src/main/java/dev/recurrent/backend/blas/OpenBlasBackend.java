@@ -241,21 +241,11 @@ public final class OpenBlasBackend implements Backend {
                 for (int i = 0; i < batch; i++) {
                     // Stride 0 broadcasts one matrix over the batch.
                     if (dtype == DType.F32) {
-                        if (split == 1) {
-                            Gemm.f32(pa.floatPointer(), i * aStride, transA, pb.floatPointer(), i * bStride, transB,
-                                    pc.floatPointer(), i * mn, m, n, k);
-                        } else {
-                            Gemm.f32(split, pa.floatPointer(), i * aStride, transA, pb.floatPointer(), i * bStride, transB,
-                                    pc.floatPointer(), i * mn, false, m, n, k);
-                        }
+                        Gemm.f32(split, pa.floatPointer(), i * aStride, transA, pb.floatPointer(), i * bStride, transB,
+                                pc.floatPointer(), i * mn, false, m, n, k);
                     } else {
-                        if (split == 1) {
-                            Gemm.f64(pa.doublePointer(), i * aStride, transA, pb.doublePointer(), i * bStride, transB,
-                                    pc.doublePointer(), i * mn, m, n, k);
-                        } else {
-                            Gemm.f64(split, pa.doublePointer(), i * aStride, transA, pb.doublePointer(), i * bStride, transB,
-                                    pc.doublePointer(), i * mn, false, m, n, k);
-                        }
+                        Gemm.f64(split, pa.doublePointer(), i * aStride, transA, pb.doublePointer(), i * bStride, transB,
+                                pc.doublePointer(), i * mn, false, m, n, k);
                     }
                 }
             }
