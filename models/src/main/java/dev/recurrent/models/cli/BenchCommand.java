@@ -60,8 +60,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the backend's products (sets -Drnn.blas.threads and -Drnn.java.threads before the backend is created).")
     Integer threads;
     // 20: the JIT reaches steady state after 15-18 W1 steps (about 2 s) when both cores run the kernels.
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Untimed steps first, at least (default: ${DEFAULT-VALUE}).")
     int warmup;
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "3",
+            description = "and for at least this long (default: ${DEFAULT-VALUE}): the JIT needs seconds, not steps, to reach steady state (20 short Elman steps are 0.4 s, and measured 30-60%% slow).")
+    double warmupSeconds;
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "15", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int repeat;
     @Option(names = "--json", description = "Print one JSON object (then the median on its own last line).")
@@ -79,6 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
         Choices.positive("--hidden", hidden);
         Choices.positive("--repeat", repeat);
         if (warmup < 0) throw new IllegalArgumentException("--warmup: expected 0 or more; got " + warmup);
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 3600)) {
+            throw new IllegalArgumentException("--warmup-seconds: expected 0 to 3600; got " + warmupSeconds);
+        }
         int gates = switch (cell.toLowerCase(Locale.ROOT)) {
             case "elman", "rnn" -> 1;
             case "lstm" -> 4;
@@ -97,7 +103,10 @@ public final class BenchCommand implements Callable<Integer> {
         xCache = Tensor.uniform(be, dt, Shape.of(steps, batch, input), -1, 1, new Random(7));
         PrintWriter out = spec.commandLine().getOut();
 
-        for (int i = 0; i < warmup; i++) step(layer);
+        int warmed = 0;
+        for (long until = System.nanoTime() + (long) (warmupSeconds * 1e9); warmed < warmup || System.nanoTime() < until; warmed++) {
+            step(layer);
+        }
         double[] ms = new double[repeat];
         long heapPeak = 0;
         for (int i = 0; i < repeat; i++) {
@@ -118,11 +127,11 @@ public final class BenchCommand implements Callable<Integer> {
                             + "\"backend\":\"%s\",\"describe\":\"%s\",\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"gflops\":%.2f,"
                             + "\"peak_step_bytes\":%d,\"heap_peak_bytes\":%d,\"repeat\":%d,\"warmup\":%d}%n",
                     name, batch, steps, input, hidden, dt, be.name(), be.describe().replace("\"", "'"), median, ms[0], ms[repeat - 1],
-                    gflops, peakStep, heapPeak, repeat, warmup);
+                    gflops, peakStep, heapPeak, repeat, warmed);
         } else {
             out.println("bench " + name + " B=" + batch + " T=" + steps + " I=" + input + " H=" + hidden + " " + dt + " on " + be.describe());
             out.printf(Locale.ROOT, "training step: median %.2f ms, min %.2f ms, max %.2f ms over %d steps (%d warm-up)%n",
-                    median, ms[0], ms[repeat - 1], repeat, warmup);
+                    median, ms[0], ms[repeat - 1], repeat, warmed);
             out.printf(Locale.ROOT, "%.2f GFLOP/s (3 x 2·T·B·(I+H)·G·H = %.3g flops per step)%n", gflops, flops);
             if (peakStep >= 0) out.printf(Locale.ROOT, "peak memory of a step: %.1f MiB off-heap (live storages)%n", peakStep / 1048576.0);
             out.printf(Locale.ROOT, "peak heap during timed steps: %.1f MiB%n", heapPeak / 1048576.0);

@@ -22,7 +22,7 @@ class BenchCommandTest {
     void printsTheReportAndEndsWithTheMedian() {
         for (String cell : new String[] {"lstm", "gru", "elman"}) {
             String out = run(0, "--cell", cell, "--batch", "2", "--steps", "3", "--input", "4", "--hidden", "5",
-                    "--backend", "java", "--warmup", "1", "--repeat", "3")[0];
+                    "--backend", "java", "--warmup", "1", "--warmup-seconds", "0", "--repeat", "3")[0];
             assertTrue(out.contains("GFLOP/s") && out.contains("java (pure Java kernels"), out);
             String[] lines = out.strip().split("\n");
             assertTrue(Double.parseDouble(lines[lines.length - 1]) > 0, out);
@@ -32,10 +32,24 @@ class BenchCommandTest {
     @Test
     void jsonThenTheMedian() {
         String out = run(0, "--cell", "lstm", "--batch", "1", "--steps", "2", "--input", "3", "--hidden", "2", "--json",
-                "--backend", "java", "--dtype", "F64", "--warmup", "0", "--repeat", "1")[0];
+                "--backend", "java", "--dtype", "F64", "--warmup", "0", "--warmup-seconds", "0", "--repeat", "1")[0];
         String[] lines = out.strip().split("\n");
         assertTrue(lines[0].startsWith("{\"cell\":\"lstm\"") && lines[0].contains("\"median_ms\""), out);
+        assertTrue(lines[0].contains("\"warmup\":0}"), "no warm-up asked for, none run: " + out);
         assertTrue(Double.parseDouble(lines[lines.length - 1]) > 0, out);
+    }
+
+    /** The warm-up runs for at least {@code --warmup-seconds}, however few steps {@code --warmup} asks for. */
+    @Test
+    void warmUpLastsAtLeastTheSecondsAskedFor() {
+        long t0 = System.nanoTime();
+        String out = run(0, "--cell", "gru", "--batch", "1", "--steps", "2", "--input", "3", "--hidden", "2", "--json",
+                "--backend", "java", "--warmup", "0", "--warmup-seconds", "0.3", "--repeat", "1")[0];
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"warmup\":(\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Integer.parseInt(m.group(1)) > 1, "steps of a 0.3 s warm-up: " + out);
+        assertTrue(seconds >= 0.3, "the command took " + seconds + " s");
     }
 
     @Test
@@ -44,5 +58,7 @@ class BenchCommandTest {
         assertTrue(err.contains("--cell"), err);
         err = run(2, "--steps", "0", "--backend", "java")[1];
         assertTrue(err.contains("--steps"), err);
+        err = run(2, "--warmup-seconds", "-1", "--backend", "java")[1];
+        assertTrue(err.contains("--warmup-seconds: expected 0 to 3600; got -1.0"), err);
     }
 }
