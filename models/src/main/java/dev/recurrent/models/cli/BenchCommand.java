@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Untimed steps first, at least (default: ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "3",
-            description = "and for at least this long (default: ${DEFAULT-VALUE}): the JIT needs seconds, not steps, to reach steady state (20 short Elman steps are 0.4 s, and measured 30-60%% slow).")
+            description = "Warm up for at least this long too (default: ${DEFAULT-VALUE}): the JIT needs seconds, not steps, to reach steady state (20 short Elman steps are 0.4 s, and measured 30-60%% slow).")
     double warmupSeconds;
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "15", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -104,9 +104,8 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
 
         int warmed = 0;
-        for (long until = System.nanoTime() + (long) (warmupSeconds * 1e9); warmed < warmup || System.nanoTime() < until; warmed++) {
-            step(layer);
-        }
+        long start = System.nanoTime(), warmupNanos = (long) (warmupSeconds * 1e9);
+        for (; warmed < warmup || System.nanoTime() - start < warmupNanos; warmed++) step(layer);
         double[] ms = new double[repeat];
         long heapPeak = 0;
         for (int i = 0; i < repeat; i++) {
