@@ -155,31 +155,41 @@ final class FloatKernels {
      * the same order, so columns split over threads give {@link #reduce}'s result to the bit.
      */
     static void columnSums(FloatBuffer x, int rows, int cols, int from, int to, FloatBuffer out) {
+        columnSums(x, 1, rows, cols, from, to, out);
+    }
+
+    /**
+     * The column sums of each of {@code outer} slabs {@code x[o]:[rows, cols]} into {@code out[o]:[cols]}, as
+     * above: {@link #reduce}'s SUM where a row is too wide for whole rows per chunk.
+     */
+    private static void columnSums(FloatBuffer x, int outer, int rows, int cols, int from, int to, FloatBuffer out) {
         float[][] s = scratch();
         double[] acc = new double[Math.min(CHUNK, Math.max(0, to - from))];
-        for (int c0 = from; c0 < to; c0 += CHUNK) {
-            int m = Math.min(CHUNK, to - c0), r = 0;
-            java.util.Arrays.fill(acc, 0);
-            for (; r + 4 <= rows; r += 4) {
-                int i0 = r * cols + c0, i1 = i0 + cols, i2 = i1 + cols, i3 = i2 + cols;
-                FloatLoops.accumulate4(acc, 0, load(x, i0, s[0], m), off(x, i0, m), load(x, i1, s[1], m), off(x, i1, m),
-                        load(x, i2, s[2], m), off(x, i2, m), load(x, i3, s[3], m), off(x, i3, m), m);
+        for (int o = 0, xo = 0, oo = 0; o < outer; o++, xo += rows * cols, oo += cols) {
+            for (int c0 = from; c0 < to; c0 += CHUNK) {
+                int m = Math.min(CHUNK, to - c0), r = 0;
+                java.util.Arrays.fill(acc, 0);
+                for (; r + 4 <= rows; r += 4) {
+                    int i0 = xo + r * cols + c0, i1 = i0 + cols, i2 = i1 + cols, i3 = i2 + cols;
+                    FloatLoops.accumulate4(acc, 0, load(x, i0, s[0], m), off(x, i0, m), load(x, i1, s[1], m), off(x, i1, m),
+                            load(x, i2, s[2], m), off(x, i2, m), load(x, i3, s[3], m), off(x, i3, m), m);
+                }
+                for (; r < rows; r++) {
+                    int i = xo + r * cols + c0;
+                    FloatLoops.accumulate(acc, 0, load(x, i, s[0], m), off(x, i, m), m);
+                }
+                float[] z = target(out, s[3]);
+                int zo = off(out, oo + c0, m);
+                for (int q = 0; q < m; q++) z[zo + q] = (float) acc[q];
+                store(out, oo + c0, z, m);
             }
-            for (; r < rows; r++) {
-                int i = r * cols + c0;
-                FloatLoops.accumulate(acc, 0, load(x, i, s[0], m), off(x, i, m), m);
-            }
-            float[] z = target(out, s[3]);
-            int zo = off(out, c0, m);
-            for (int q = 0; q < m; q++) z[zo + q] = (float) acc[q];
-            store(out, c0, z, m);
         }
     }
 
     /**
      * {@code out[o, i] = op over j of x[o, j, i]}; SUM accumulates in double, in the order j = 0, 1, ...
      * for every (o, i), so the result does not depend on the chunking. Rows of x are read in chunks of
-     * whole rows where they fit.
+     * whole rows where they fit; wider rows are summed by {@link #columnSums} (strips of columns, all rows).
      */
     static void reduce(ReduceOp op, FloatBuffer x, int outer, int n, int inner, FloatBuffer out) {
         boolean max = op == ReduceOp.MAX;
@@ -188,6 +198,10 @@ final class FloatKernels {
         float[][] s = scratch();
         if (op == ReduceOp.SUM && inner == 1) {
             sumRows(x, outer, n, out, s);
+            return;
+        }
+        if (op == ReduceOp.SUM && inner * 4 > CHUNK) {  // rows too wide for whole rows per chunk: by column strips
+            columnSums(x, outer, n, inner, 0, inner, out);
             return;
         }
         double[] acc = op == ReduceOp.SUM ? new double[inner] : null;
@@ -213,24 +227,12 @@ final class FloatKernels {
                         else FloatLoops.extreme(max, ext, 0, v, vo, inner);
                     }
                 }
-            } else if (acc != null) {                  // SUM: four rows at a time, each in chunks
-                for (; j + 4 <= n; j += 4) {
-                    int r0 = base + j * inner, r1 = r0 + inner, r2 = r1 + inner, r3 = r2 + inner;
-                    for (int i = 0; i < inner; i += CHUNK) {
-                        int m = Math.min(CHUNK, inner - i);
-                        FloatLoops.accumulate4(acc, i, load(x, r0 + i, s[0], m), off(x, r0 + i, m), load(x, r1 + i, s[1], m),
-                                off(x, r1 + i, m), load(x, r2 + i, s[2], m), off(x, r2 + i, m), load(x, r3 + i, s[3], m),
-                                off(x, r3 + i, m), m);
-                    }
-                }
             }
-            if (inner * 4 > CHUNK) {                   // the remaining rows one by one, each in chunks
-                for (int row = base + j * inner; j < n; j++, row += inner) {
+            if (inner * 4 > CHUNK) {                   // MIN, MAX (SUM went by column strips): row by row, in chunks
+                for (int row = base; j < n; j++, row += inner) {
                     for (int i = 0; i < inner; i += CHUNK) {
                         int m = Math.min(CHUNK, inner - i);
-                        float[] v = load(x, row + i, s[0], m);
-                        if (acc != null) FloatLoops.accumulate(acc, i, v, off(x, row + i, m), m);
-                        else FloatLoops.extreme(max, ext, i, v, off(x, row + i, m), m);
+                        FloatLoops.extreme(max, ext, i, load(x, row + i, s[0], m), off(x, row + i, m), m);
                     }
                 }
             }
