@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side by side, in one run: `rnn bench` (openblas and java backends) against the same training step in
 # PyTorch (bench/compare_pytorch.py, /usr/bin/python3), same threads, F32, alternating one measurement of
-# each per round and taking the median of the rounds' medians. Prints a table with ratios ours/PyTorch.
+# each per round and taking the median of the rounds' medians. Prints a table with ratios ours/PyTorch:
+# the ratio of those medians, then the median and range of the rounds' own ratios (a round's two
+# measurements run back to back, so its ratio is the one least moved by the machine's slow phases).
 #
 #   bench/compare.sh [threads] [rounds] [workloads...]     defaults: 2 threads, 3 rounds, every workload
 #   workloads: w1-lstm w1-gru w1-elman w2-lstm w3-lstm
@@ -48,7 +50,7 @@ torches=(); [ "${TORCH_STOCK:-1}" != 0 ] && torches+=(pytorch); [ -n "${TORCH_OP
 [ ${#torches[@]} -gt 0 ] || { echo "compare.sh: TORCH_STOCK=0 needs TORCH_OPENBLAS=1 (nothing to compare with)" >&2; exit 2; }
 cols=("${backends[@]}" "${torches[@]}")
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, F32, $rounds rounds x $repeat steps (median of medians)"
-declare -A res
+declare -A res round
 for w in "${workloads[@]}"; do
   read -r cell b t i h <<<"$(shape "$w")"
   declare -A runs=()
@@ -60,6 +62,7 @@ for w in "${workloads[@]}"; do
         *) v="$(ours "$c" "$cell" "$b" "$t" "$i" "$h")";;
       esac
       runs[$c]="${runs[$c]:-} $v"
+      round[$w,$c,$r]="$v"
       echo "  $w round $r $c: $v ms" >&2
     done
   done
@@ -68,14 +71,22 @@ for w in "${workloads[@]}"; do
 done
 header="| workload (B, T, I, H) |"; rule="|---|"
 for c in "${cols[@]}"; do header+=" $c ms |"; rule+="---:|"; done
-for p in "${torches[@]}"; do for c in "${backends[@]}"; do header+=" $c / $p |"; rule+="---:|"; done; done
+for p in "${torches[@]}"; do for c in "${backends[@]}"; do header+=" $c / $p | per round: median (min-max) |"; rule+="---:|---:|"; done; done
 echo "$header"; echo "$rule"
 for w in "${workloads[@]}"; do
   read -r cell b t i h <<<"$(shape "$w")"
   line="| ${w%%-*} $cell ($b, $t, $i, $h) |"
   for c in "${cols[@]}"; do line+=" ${res[$w,$c]} |"; done
   for p in "${torches[@]}"; do
-    for c in "${backends[@]}"; do line+=" $(awk -v a="${res[$w,$c]}" -v b="${res[$w,$p]}" 'BEGIN{printf "%.2f", a/b}') |"; done
+    for c in "${backends[@]}"; do
+      line+=" $(awk -v a="${res[$w,$c]}" -v b="${res[$w,$p]}" 'BEGIN{printf "%.2f", a/b}') |"
+      ratios=()
+      for ((r = 0; r < rounds; r++)); do
+        ratios+=("$(awk -v a="${round[$w,$c,$r]}" -v b="${round[$w,$p,$r]}" 'BEGIN{printf "%.4f", a/b}')")
+      done
+      mapfile -t sorted < <(printf '%s\n' "${ratios[@]}" | sort -g)
+      line+=" $(awk -v m="$(median "${ratios[@]}")" -v lo="${sorted[0]}" -v hi="${sorted[-1]}" 'BEGIN{printf "%.2f (%.2f-%.2f)", m, lo, hi}') |"
+    done
   done
   echo "$line"
 done
