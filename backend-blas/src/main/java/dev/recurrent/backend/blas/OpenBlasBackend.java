@@ -367,8 +367,7 @@ public final class OpenBlasBackend implements Backend {
                 if (parts > 1) {
                     // A bias gradient (the column sums of [T·B, G·H]): columns split over the crew, each the
                     // same additions in the same order, so the result is the one-thread result to the bit.
-                    Crew.shared(threads).run(parts, p -> {
-                        int from = (int) ((long) inner * p / parts), to = (int) ((long) inner * (p + 1) / parts);
+                    Crew.shared(threads).runRanges(parts, inner, (p, from, to) -> {
                         if (f32) BufferKernels.columnSums(px.floats(), n, inner, from, to, o.floats());
                         else BufferKernels.columnSums(px.doubles(), n, inner, from, to, o.doubles());
                     });

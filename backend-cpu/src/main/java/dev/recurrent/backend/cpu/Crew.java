@@ -70,6 +70,17 @@ public final class Crew {
         }
     }
 
+    /** A part of {@link #runRanges}: part {@code p} works on {@code [from, to)}. */
+    public interface Range { void run(int p, int from, int to); }
+
+    /**
+     * {@link #run} over {@code [0, length)} cut into {@code parts} ranges of about equal size, part p on
+     * {@code [length·p/parts, length·(p+1)/parts)}.
+     */
+    public void runRanges(int parts, int length, Range range) {
+        run(parts, p -> range.run(p, (int) ((long) length * p / parts), (int) ((long) length * (p + 1) / parts)));
+    }
+
     private static final class Helper implements Runnable {
         private final Thread thread;
         private volatile IntConsumer task;

@@ -207,7 +207,7 @@ public final class RecurrenceKernels {
             s.columnSums(x, rows, cols, 0, cols, out);
             return;
         }
-        crew.run(parts, p -> s.columnSums(x, rows, cols, (int) ((long) cols * p / parts), (int) ((long) cols * (p + 1) / parts), out));
+        crew.runRanges(parts, cols, (p, from, to) -> s.columnSums(x, rows, cols, from, to, out));
     }
 
     /** Runs a job on batch slices {@code [b0, b1)}, one per part of the crew, each with a lane of the gemm. */
@@ -224,7 +224,7 @@ public final class RecurrenceKernels {
                 slice.run(lanes[0], 0, batch);
                 return;
             }
-            crew.run(parts, p -> slice.run(lanes[p], (int) ((long) batch * p / parts), (int) ((long) batch * (p + 1) / parts)));
+            crew.runRanges(parts, batch, (p, b0, b1) -> slice.run(lanes[p], b0, b1));
         }
     }
 

@@ -25,6 +25,26 @@ class CrewTest {
         }
     }
 
+    /** The ranges are in part order, touch end to end, cover [0, length) and differ in size by at most one. */
+    @Test
+    void rangesCoverTheLengthOnceInEqualParts() {
+        Crew crew = Crew.shared(2);
+        for (int length : new int[] {0, 1, 7, 1024, 1025}) {
+            for (int parts : new int[] {1, 2, 3, 5}) {
+                int[] from = new int[parts], to = new int[parts];
+                crew.runRanges(parts, length, (p, f, t) -> { from[p] = f; to[p] = t; });
+                String where = parts + " parts of " + length;
+                assertEquals(0, from[0], where);
+                assertEquals(length, to[parts - 1], where);
+                for (int p = 0; p < parts; p++) {
+                    if (p > 0) assertEquals(to[p - 1], from[p], where + ": part " + p + " starts where the last ended");
+                    int size = to[p] - from[p];
+                    assertTrue(size == length / parts || size == length / parts + 1, where + ": part " + p + " has " + size);
+                }
+            }
+        }
+    }
+
     @Test
     void partsRunOnTheHelpers() {
         Set<String> threads = ConcurrentHashMap.newKeySet();

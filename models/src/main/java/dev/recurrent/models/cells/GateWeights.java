@@ -43,7 +43,7 @@ public final class GateWeights {
     }
 
     /** {@code x·W_ihᵀ + b_ih}: {@code [N, I] -> [N, G*H]}, one step's batch or every step's rows at once. */
-    public Tensor input(Tensor x) { return bIh == null ? product(x) : withBias(x, bIh.value()); }
+    public Tensor input(Tensor x) { return affine(x, wIh.value(), bIh == null ? null : bIh.value()); }
 
     /**
      * {@code x·W_ihᵀ + (b_ih + b_hh)} ({@code [N, I] -> [N, G*H]}): both biases folded into the input side,
@@ -51,22 +51,23 @@ public final class GateWeights {
      * {@link #hiddenProduct} it sums to {@code input(x) + hidden(h)}, with one bias add per sequence
      * instead of one per step.
      */
-    public Tensor inputsWithBiases(Tensor x) { return bIh == null ? product(x) : withBias(x, bIh.value().add(bHh.value())); }
-
-    private Tensor product(Tensor x) { return Tensor.matmul(x, false, wIh.value(), true); }
-
-    /** One product with the bias in it (no second pass over the [rows, G·H] result) for the usual 2-D x. */
-    private Tensor withBias(Tensor x, Tensor bias) {
-        return x.rank() == 2 ? Tensor.linear(x, wIh.value(), bias) : product(x).add(bias);
+    public Tensor inputsWithBiases(Tensor x) {
+        return affine(x, wIh.value(), bIh == null ? null : bIh.value().add(bHh.value()));
     }
 
     /** {@code h·W_hhᵀ} without the bias ({@code [B, H] -> [B, G*H]}; see {@link #inputsWithBiases}). */
-    public Tensor hiddenProduct(Tensor h) { return Tensor.matmul(h, false, wHh.value(), true); }
+    public Tensor hiddenProduct(Tensor h) { return affine(h, wHh.value(), null); }
 
     /** {@code h·W_hhᵀ + b_hh}: {@code [B, H] -> [B, G*H]}. */
-    public Tensor hidden(Tensor h) {
-        if (bHh == null) return hiddenProduct(h);
-        return h.rank() == 2 ? Tensor.linear(h, wHh.value(), bHh.value()) : hiddenProduct(h).add(bHh.value());
+    public Tensor hidden(Tensor h) { return affine(h, wHh.value(), bHh == null ? null : bHh.value()); }
+
+    /**
+     * {@code x·wᵀ + bias} (no bias: null). For the usual 2-D x, one product with the bias in it (no second
+     * pass over the [rows, G·H] result).
+     */
+    private static Tensor affine(Tensor x, Tensor w, Tensor bias) {
+        if (bias == null) return Tensor.matmul(x, false, w, true);
+        return x.rank() == 2 ? Tensor.linear(x, w, bias) : Tensor.matmul(x, false, w, true).add(bias);
     }
 
     /** {@code W_hh} ({@code [G*H, H]}). */
