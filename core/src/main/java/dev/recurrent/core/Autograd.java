@@ -117,6 +117,7 @@ public final class Autograd {
         // place (a weight shared by T steps would otherwise allocate T sums). Only when not recording.
         Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         grads.put(root.node, create ? upstream : upstream.detach());
+        OpProfile profile = OpProfile.current();
         try (GradMode.Scope mode = create ? GradMode.on() : GradMode.off()) {
             for (Node node : order) {
                 Tensor g = grads.remove(node);
@@ -127,7 +128,9 @@ public final class Autograd {
                     if (stopAtWanted) continue;
                 }
                 if (node.isLeaf()) {
+                    long started = profile == null ? 0 : System.nanoTime();
                     if (wanted == null) accumulate(node.leaf, g, create);
+                    if (profile != null) profile.backward("(leaf gradients)", System.nanoTime() - started);
                     continue;
                 }
                 if (node.freed()) {
@@ -136,10 +139,18 @@ public final class Autograd {
                 }
                 if (!create && node.op instanceof WindowVjp window && node.parents[0] != null
                         && window.windowOffset(node.inputs[0].shape()) >= 0) {
+                    long started = profile == null ? 0 : System.nanoTime();
                     addIntoWindow(grads, owned, node, window.windowOffset(node.inputs[0].shape()), g);
+                    if (profile != null) profile.backward(node.op.name() + " (window add)", System.nanoTime() - started);
                     continue;
                 }
-                Tensor[] gi = node.op.vjp(g, node.output, node.inputs);
+                Tensor[] gi;
+                long started = profile == null ? 0 : profile.enterVjp();
+                try {
+                    gi = node.op.vjp(g, node.output, node.inputs);
+                } finally {
+                    if (profile != null) profile.exitVjp(node.op.name(), started);
+                }
                 if (gi.length != node.inputs.length) {
                     throw new IllegalStateException(node.op.name() + ": vjp returned " + gi.length + " gradients for "
                             + node.inputs.length + " inputs");
@@ -155,13 +166,17 @@ public final class Autograd {
                     Tensor prev = grads.get(parent);
                     if (prev == null) {
                         grads.put(parent, gi[i]);
-                    } else if (!create && owned.contains(prev)) {
+                        continue;
+                    }
+                    long summing = profile == null ? 0 : System.nanoTime();
+                    if (!create && owned.contains(prev)) {
                         prev.backend().axpy(1.0, gi[i].storage(), prev.storage());
                     } else {
                         Tensor sum = prev.add(gi[i]);
                         if (!create) owned.add(sum);
                         grads.put(parent, sum);
                     }
+                    if (profile != null) profile.backward("(gradient sums)", System.nanoTime() - summing);
                 }
             }
         } finally {

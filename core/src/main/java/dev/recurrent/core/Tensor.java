@@ -198,7 +198,10 @@ public final class Tensor {
         Ops.sameKind(op.name(), inputs);
         Shape out = op.shape(shapes);
         Backend be = inputs[0].backend();
+        OpProfile profile = OpProfile.current();
+        long started = profile == null ? 0 : System.nanoTime();
         Storage s = op.forward(be, out, inputs);
+        if (profile != null) profile.forward(op.name(), System.nanoTime() - started);
         if (s.size() != out.size()) {
             throw new IllegalStateException(op.name() + ": forward returned " + s.size() + " elements for shape " + out);
         }

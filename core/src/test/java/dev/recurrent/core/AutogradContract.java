@@ -515,4 +515,65 @@ public abstract class AutogradContract extends ContractBase {
         e.backward();                                              // nothing was freed by the refused call
         Expect.close("backward after a refused partials", RefArray.of(new int[] {2}, 2, 3), w.grad(), DType.F64);
     }
+
+    // ---- OpProfile ------------------------------------------------------------------------------------
+
+    /** The ops of a small graph, each under its phase, with their calls; the VJPs' own ops are not recorded again. */
+    @Example
+    public void profileRecordsEachOpOnceUnderItsPhase() {
+        Tensor x = leaf(0.5, -1.0, 2.0), w = leaf(1.5, 0.25, -0.75);
+        try (OpProfile empty = OpProfile.start()) {
+            Expect.isTrue(empty.entries().isEmpty() && empty.totalNanos() == 0, "a fresh profile is empty");
+        }
+        java.util.Map<String, Long> calls = new java.util.HashMap<>();
+        try (OpProfile p = OpProfile.start()) {
+            for (int i = 0; i < 2; i++) x.mul(w).tanh().sum().backward();
+            for (OpProfile.Entry e : p.entries()) {
+                Expect.isTrue(e.nanos() >= 0, "time of " + e + " is not negative");
+                calls.put(e.phase() + " " + e.op(), e.calls());
+            }
+            Expect.isTrue(p.table(2).contains("tanh"), "the table names the ops:\n" + p.table(2));
+        }
+        // Forward: mul, tanh, sum, twice each. Backward: their three VJPs twice each, and the two leaves'
+        // gradients (w twice, x twice) as autograd's own work; the ops the VJPs run are inside the VJPs' time.
+        java.util.Map<String, Long> expected = java.util.Map.of("FORWARD mul", 2L, "FORWARD tanh", 2L, "FORWARD sum", 2L,
+                "BACKWARD sum", 2L, "BACKWARD tanh", 2L, "BACKWARD mul", 2L, "BACKWARD (leaf gradients)", 4L);
+        Expect.isTrue(calls.equals(expected), "profile entries: expected " + expected + ", got " + calls);
+        x.mul(w).sum().backward();                    // after close: nothing more is recorded, and no error
+        Expect.isTrue(OpProfile.current() == null, "no profile after close");
+    }
+
+    /** A profile records only its own thread, cannot be opened twice on one thread, and is closed by its owner. */
+    @Example
+    public void profileIsPerThread() throws Exception {
+        Tensor x = leaf(0.5, -1.0);
+        try (OpProfile p = OpProfile.start()) {
+            try {
+                OpProfile.start();
+                throw new AssertionError("a second profile on one thread must fail");
+            } catch (IllegalStateException expected) {
+                Expect.isTrue(expected.getMessage().contains("already recording"), expected.getMessage());
+            }
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                other.submit(() -> x.exp().sum().backward()).get(30, TimeUnit.SECONDS);
+                Future<?> closing = other.submit(p::close);
+                try {
+                    closing.get(30, TimeUnit.SECONDS);
+                    throw new AssertionError("closing on another thread must fail");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Expect.isTrue(e.getCause() instanceof IllegalStateException, "closing elsewhere: " + e.getCause());
+                }
+            } finally {
+                other.shutdownNow();
+            }
+            Expect.isTrue(p.entries().isEmpty(), "ops on another thread are not recorded: " + p.entries());
+            try {
+                p.table(0);
+                throw new AssertionError("table(0) must fail");
+            } catch (IllegalArgumentException expected) {
+                Expect.isTrue(expected.getMessage().contains("steps must be positive"), expected.getMessage());
+            }
+        }
+    }
 }

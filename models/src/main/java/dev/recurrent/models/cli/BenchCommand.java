@@ -2,6 +2,7 @@ package dev.recurrent.models.cli;
 
 import dev.recurrent.core.DType;
 import dev.recurrent.core.MemoryScope;
+import dev.recurrent.core.OpProfile;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.Tensor;
 import dev.recurrent.core.backend.Backend;
@@ -69,6 +70,8 @@ public final class BenchCommand implements Callable<Integer> {
     int repeat;
     @Option(names = "--json", description = "Print one JSON object (then the median on its own last line).")
     boolean json;
+    @Option(names = "--profile", description = "Then time every op over as many more steps, forward and backward, and print a table of ms per step (before the median line).")
+    boolean profile;
 
     @Override public Integer call() {
         if (threads != null) {
@@ -134,11 +137,31 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%.2f GFLOP/s (3 x 2·T·B·(I+H)·G·H = %.3g flops per step)%n", gflops, flops);
             if (peakStep >= 0) out.printf(Locale.ROOT, "peak memory of a step: %.1f MiB off-heap (live storages)%n", peakStep / 1048576.0);
             out.printf(Locale.ROOT, "peak heap during timed steps: %.1f MiB%n", heapPeak / 1048576.0);
-            out.printf(Locale.ROOT, "%.3f%n", median);
         }
-        if (json) out.printf(Locale.ROOT, "%.3f%n", median);
+        if (profile) printProfile(layer, out);
+        out.printf(Locale.ROOT, "%.3f%n", median);
         out.flush();
         return 0;
+    }
+
+    /**
+     * {@code repeat} more steps with every op timed ({@link OpProfile}), after the timed ones so that the
+     * timing does not touch them; the table's total against these steps' wall time is what lies between ops.
+     */
+    private void printProfile(Recurrent<?> layer, PrintWriter out) {
+        long wall;
+        String table;
+        long recorded;
+        try (OpProfile p = OpProfile.start()) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < repeat; i++) step(layer);
+            wall = System.nanoTime() - t0;
+            table = p.table(repeat);
+            recorded = p.totalNanos();
+        }
+        out.printf(Locale.ROOT, "op profile over %d more steps (%.2f ms a step, %.2f ms of it in ops):%n", repeat,
+                wall / 1e6 / repeat, recorded / 1e6 / repeat);
+        out.print(table);
     }
 
     private Recurrent<?> build(int gates, Options o) {

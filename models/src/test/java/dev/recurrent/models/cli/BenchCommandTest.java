@@ -39,6 +39,26 @@ class BenchCommandTest {
         assertTrue(Double.parseDouble(lines[lines.length - 1]) > 0, out);
     }
 
+    /**
+     * {@code --profile}: a table with the fused recurrence forward and backward, the input projection, and a
+     * total no larger than the profiled steps' wall time; the median is still the last line.
+     */
+    @Test
+    void profileTablesTheOpsThenTheMedian() {
+        String out = run(0, "--cell", "gru", "--batch", "2", "--steps", "3", "--input", "4", "--hidden", "5", "--profile",
+                "--backend", "java", "--warmup", "1", "--warmup-seconds", "0", "--repeat", "2")[0];
+        String[] lines = out.strip().split("\n");
+        assertTrue(Double.parseDouble(lines[lines.length - 1]) > 0, out);
+        java.util.regex.Matcher head = java.util.regex.Pattern
+                .compile("op profile over 2 more steps \\(([0-9.]+) ms a step, ([0-9.]+) ms of it in ops\\)").matcher(out);
+        assertTrue(head.find(), out);
+        assertTrue(Double.parseDouble(head.group(2)) <= Double.parseDouble(head.group(1)), "ops within the step's wall time: " + out);
+        for (String row : new String[] {"recurrence\\(gru\\) +forward +1\\.0 ", "recurrence\\(gru\\) +backward +1\\.0 ",
+                "linear +forward +1\\.0 ", "\\(all ops\\) +[0-9.]+"}) {
+            assertTrue(java.util.regex.Pattern.compile("(?m)^" + row).matcher(out).find(), "expected a row like '" + row + "' in\n" + out);
+        }
+    }
+
     /** The warm-up runs for at least {@code --warmup-seconds}, however few steps {@code --warmup} asks for. */
     @Test
     void warmUpLastsAtLeastTheSecondsAskedFor() {
