@@ -7,10 +7,10 @@ import java.util.Arrays;
  * rules of {@link dev.recurrent.core.backend.Backend#matmul}.
  *
  * <p>The loop order is i-k-j: a row of C is updated by {@code c[j] += a(i,p) * b[p][j]}, which HotSpot
- * vectorises ({@link GemmRows}: two rows of C and four rows of B per pass, accumulated in small arrays
- * that stay in L1). Columns of C come in blocks of {@link #NC} and the inner dimension in blocks of
- * {@link #KC}, so the KC x NC block of B being used stays in the L2 cache while every row of the task
- * streams over it. A transposed B is first copied to {@code [k, n]} (once for all products when its
+ * vectorises ({@link GemmRows}: four rows of B per pass, accumulated in a small array that stays in L1).
+ * Columns of C come in blocks of {@link #NC} and the inner dimension in blocks of {@link #KC}; the KC x NC
+ * block of B being used is copied into a panel of row arrays, which stays in the L2 cache while every row
+ * of the task streams over it. A transposed B is first copied to {@code [k, n]} (once for all products when its
  * stride is 0); a transposed A is read in place (one scalar per four rows of B). Large products are split
  * by rows of C across the backend's fork/join pool; results do not depend on the split.
  */
@@ -27,6 +27,9 @@ final class Gemm {
     private static final int SCRATCH_MAX = 1 << 20;
 
     private static final ThreadLocal<float[]> FLOAT_SCRATCH = new ThreadLocal<>();
+    /** Each thread's KC x NC panel of B (512 KiB either dtype), made on its first product. */
+    private static final ThreadLocal<float[][]> FLOAT_PANEL = ThreadLocal.withInitial(() -> new float[KC][NC]);
+    private static final ThreadLocal<double[][]> DOUBLE_PANEL = ThreadLocal.withInitial(() -> new double[KC][NC64]);
     private static final ThreadLocal<double[]> DOUBLE_SCRATCH = new ThreadLocal<>();
 
     private Gemm() { }
@@ -81,30 +84,27 @@ final class Gemm {
         if (scratch != null && scratch.length <= SCRATCH_MAX) FLOAT_SCRATCH.set(scratch);
     }
 
-    /** Rows [i0, i1) of one product; B is {@code [k, n]} row-major from {@code b0}. */
+    /**
+     * Rows [i0, i1) of one product; B is {@code [k, n]} row-major from {@code b0}. Each KC x NC block of B is
+     * first copied into this thread's panel, one array per row, which every row of C then streams over
+     * ({@link GemmRows} says why separate arrays).
+     */
     private static void block(float[] a, int a0, boolean transA, float[] b, int b0, float[] c, int c0, boolean accumulate,
                               int i0, int i1, int m, int n, int k) {
         int rs = transA ? 1 : k, ps = transA ? m : 1;                // a(i, p) = a[a0 + i*rs + p*ps]
-        float[] acc0 = new float[Math.min(NC, n)], acc1 = new float[acc0.length];
+        float[][] panel = FLOAT_PANEL.get();
+        float[] acc = new float[Math.min(NC, n)];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k || pc == 0; pc += KC) {               // k = 0 still writes the zeros
                 int kc = Math.min(KC, k - pc), bBlock = b0 + pc * n + jc;
-                for (int i = i0; i < i1; i += 2) {
+                for (int p = 0; p < kc; p++) System.arraycopy(b, bBlock + p * n, panel[p], 0, nc);
+                for (int i = i0; i < i1; i++) {
                     int ci = c0 + i * n + jc;
-                    boolean two = i + 1 < i1;
-                    if (pc == 0 && !accumulate) {
-                        Arrays.fill(acc0, 0f);
-                        Arrays.fill(acc1, 0f);
-                    } else {
-                        System.arraycopy(c, ci, acc0, 0, nc);
-                        if (two) System.arraycopy(c, ci + n, acc1, 0, nc);
-                    }
-                    int ai = a0 + i * rs + pc * ps;
-                    if (two) GemmRows.rows2(a, ai, rs, ps, b, bBlock, n, acc0, acc1, kc, nc);
-                    else GemmRows.row1(a, ai, ps, b, bBlock, n, acc0, kc, nc);
-                    System.arraycopy(acc0, 0, c, ci, nc);
-                    if (two) System.arraycopy(acc1, 0, c, ci + n, nc);
+                    if (pc == 0 && !accumulate) Arrays.fill(acc, 0, nc, 0f);
+                    else System.arraycopy(c, ci, acc, 0, nc);
+                    GemmRows.row(a, a0 + i * rs + pc * ps, ps, panel, acc, kc, nc);
+                    System.arraycopy(acc, 0, c, ci, nc);
                 }
             }
         }
@@ -163,26 +163,19 @@ final class Gemm {
     private static void block(double[] a, int a0, boolean transA, double[] b, int b0, double[] c, int c0, boolean accumulate,
                               int i0, int i1, int m, int n, int k) {
         int rs = transA ? 1 : k, ps = transA ? m : 1;                // a(i, p) = a[a0 + i*rs + p*ps]
-        double[] acc0 = new double[Math.min(NC64, n)], acc1 = new double[acc0.length];
+        double[][] panel = DOUBLE_PANEL.get();
+        double[] acc = new double[Math.min(NC64, n)];
         for (int jc = 0; jc < n; jc += NC64) {
             int nc = Math.min(NC64, n - jc);
             for (int pc = 0; pc < k || pc == 0; pc += KC) {               // k = 0 still writes the zeros
                 int kc = Math.min(KC, k - pc), bBlock = b0 + pc * n + jc;
-                for (int i = i0; i < i1; i += 2) {
+                for (int p = 0; p < kc; p++) System.arraycopy(b, bBlock + p * n, panel[p], 0, nc);
+                for (int i = i0; i < i1; i++) {
                     int ci = c0 + i * n + jc;
-                    boolean two = i + 1 < i1;
-                    if (pc == 0 && !accumulate) {
-                        Arrays.fill(acc0, 0.0);
-                        Arrays.fill(acc1, 0.0);
-                    } else {
-                        System.arraycopy(c, ci, acc0, 0, nc);
-                        if (two) System.arraycopy(c, ci + n, acc1, 0, nc);
-                    }
-                    int ai = a0 + i * rs + pc * ps;
-                    if (two) GemmRows.rows2(a, ai, rs, ps, b, bBlock, n, acc0, acc1, kc, nc);
-                    else GemmRows.row1(a, ai, ps, b, bBlock, n, acc0, kc, nc);
-                    System.arraycopy(acc0, 0, c, ci, nc);
-                    if (two) System.arraycopy(acc1, 0, c, ci + n, nc);
+                    if (pc == 0 && !accumulate) Arrays.fill(acc, 0, nc, 0.0);
+                    else System.arraycopy(c, ci, acc, 0, nc);
+                    GemmRows.row(a, a0 + i * rs + pc * ps, ps, panel, acc, kc, nc);
+                    System.arraycopy(acc, 0, c, ci, nc);
                 }
             }
         }

@@ -3,17 +3,19 @@ package dev.recurrent.backend.cpu;
 import java.lang.management.ManagementFactory;
 
 /**
- * The inner loops of {@link Gemm}: rows of C accumulated as {@code acc[j] += sum over p of a(p) * b[p][j]}
- * over a block of {@code kc} rows of B, four values of p per pass. HotSpot vectorises the loop over j.
+ * The inner loops of {@link Gemm}: a row of C accumulated as {@code acc[j] += sum over p of a(p) * b[p][j]}
+ * over a block of {@code kc} rows of B held as a panel, one array per row, four values of p per pass.
  *
- * <p>Two rows of C share every load of B ({@code rows2}); an odd last row goes through {@code row1},
- * which performs exactly the same operations per element, so a row's result does not depend on which
- * row it was paired with (nor, therefore, on how the rows were split across threads). When the JVM has
- * hardware fused multiply-add ({@code -XX:+UseFMA}, the default on x86 with FMA3 and on AArch64) the
- * updates use {@link Math#fma}, one rounding per term and about a third faster; without it Math.fma
- * is a slow software routine, so plain multiply-add is used instead.
+ * <p>Why a panel of separate arrays, and one row of C at a time: C2 (JDK 17) vectorises the loop over j only
+ * when every array in it is indexed {@code [j]} with one and the same offset and it stores into a single
+ * array. The rows of B at {@code bi + p*ldb + j} (four different offsets) or two accumulators updated in
+ * one loop each leave it scalar: measured 5-9 GFLOP/s on one core for that form, 37-50 for this one (F32,
+ * kc 256, nc 512). Each row of C is computed with the same operations whatever the split of the rows
+ * across threads, so the results do not depend on it. When the JVM has hardware fused multiply-add
+ * ({@code -XX:+UseFMA}, the default on x86 with FMA3 and on AArch64) the updates use {@link Math#fma}, one
+ * rounding per term; without it Math.fma is a slow software routine, so plain multiply-add is used instead.
  *
- * <p>a(p) for row r is {@code a[ai + r*rs + p*ps]}; b[p][j] is {@code b[bi + p*ldb + j]}.
+ * <p>a(p) is {@code a[ai + p*ps]}; b[p][j] is {@code panel[p][j]}.
  */
 final class GemmRows {
     static final boolean FMA = hardwareFma();
@@ -31,125 +33,56 @@ final class GemmRows {
 
     // ---- F32 --------------------------------------------------------------------------------------
 
-    static void rows2(float[] a, int ai, int rs, int ps, float[] b, int bi, int ldb, float[] acc0, float[] acc1, int kc, int nc) {
+    /** {@code acc[j] += sum over p < kc of a[ai + p*ps] * panel[p][j]} for j < nc. */
+    static void row(float[] a, int ai, int ps, float[][] panel, float[] acc, int kc, int nc) {
         int p = 0;
-        for (; p + 3 < kc; p += 4, ai += 4 * ps, bi += 4 * ldb) {
-            float x0 = a[ai], x1 = a[ai + ps], x2 = a[ai + 2 * ps], x3 = a[ai + 3 * ps];
-            int aj = ai + rs;
-            float y0 = a[aj], y1 = a[aj + ps], y2 = a[aj + 2 * ps], y3 = a[aj + 3 * ps];
-            int r0 = bi, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
-            if (FMA) {
-                for (int j = 0; j < nc; j++) {
-                    float b0 = b[r0 + j], b1 = b[r1 + j], b2 = b[r2 + j], b3 = b[r3 + j];
-                    acc0[j] = Math.fma(x3, b3, Math.fma(x2, b2, Math.fma(x1, b1, Math.fma(x0, b0, acc0[j]))));
-                    acc1[j] = Math.fma(y3, b3, Math.fma(y2, b2, Math.fma(y1, b1, Math.fma(y0, b0, acc1[j]))));
-                }
-            } else {
-                for (int j = 0; j < nc; j++) {
-                    float b0 = b[r0 + j], b1 = b[r1 + j], b2 = b[r2 + j], b3 = b[r3 + j];
-                    acc0[j] += x0 * b0 + x1 * b1 + x2 * b2 + x3 * b3;
-                    acc1[j] += y0 * b0 + y1 * b1 + y2 * b2 + y3 * b3;
-                }
-            }
+        for (; p + 3 < kc; p += 4, ai += 4 * ps) {
+            update(a[ai], a[ai + ps], a[ai + 2 * ps], a[ai + 3 * ps], panel[p], panel[p + 1], panel[p + 2], panel[p + 3], acc, nc);
         }
-        for (; p < kc; p++, ai += ps, bi += ldb) {
-            float x0 = a[ai], y0 = a[ai + rs];
-            if (FMA) {
-                for (int j = 0; j < nc; j++) {
-                    acc0[j] = Math.fma(x0, b[bi + j], acc0[j]);
-                    acc1[j] = Math.fma(y0, b[bi + j], acc1[j]);
-                }
-            } else {
-                for (int j = 0; j < nc; j++) {
-                    acc0[j] += x0 * b[bi + j];
-                    acc1[j] += y0 * b[bi + j];
-                }
-            }
+        for (; p < kc; p++, ai += ps) update(a[ai], panel[p], acc, nc);
+    }
+
+    private static void update(float x0, float x1, float x2, float x3, float[] b0, float[] b1, float[] b2, float[] b3,
+                               float[] acc, int nc) {
+        if (FMA) {
+            for (int j = 0; j < nc; j++) acc[j] = Math.fma(x3, b3[j], Math.fma(x2, b2[j], Math.fma(x1, b1[j], Math.fma(x0, b0[j], acc[j]))));
+        } else {
+            for (int j = 0; j < nc; j++) acc[j] += x0 * b0[j] + x1 * b1[j] + x2 * b2[j] + x3 * b3[j];
         }
     }
 
-    static void row1(float[] a, int ai, int ps, float[] b, int bi, int ldb, float[] acc0, int kc, int nc) {
-        int p = 0;
-        for (; p + 3 < kc; p += 4, ai += 4 * ps, bi += 4 * ldb) {
-            float x0 = a[ai], x1 = a[ai + ps], x2 = a[ai + 2 * ps], x3 = a[ai + 3 * ps];
-            int r0 = bi, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
-            if (FMA) {
-                for (int j = 0; j < nc; j++) {
-                    acc0[j] = Math.fma(x3, b[r3 + j], Math.fma(x2, b[r2 + j], Math.fma(x1, b[r1 + j], Math.fma(x0, b[r0 + j], acc0[j]))));
-                }
-            } else {
-                for (int j = 0; j < nc; j++) acc0[j] += x0 * b[r0 + j] + x1 * b[r1 + j] + x2 * b[r2 + j] + x3 * b[r3 + j];
-            }
-        }
-        for (; p < kc; p++, ai += ps, bi += ldb) {
-            float x0 = a[ai];
-            if (FMA) {
-                for (int j = 0; j < nc; j++) acc0[j] = Math.fma(x0, b[bi + j], acc0[j]);
-            } else {
-                for (int j = 0; j < nc; j++) acc0[j] += x0 * b[bi + j];
-            }
+    private static void update(float x0, float[] b0, float[] acc, int nc) {
+        if (FMA) {
+            for (int j = 0; j < nc; j++) acc[j] = Math.fma(x0, b0[j], acc[j]);
+        } else {
+            for (int j = 0; j < nc; j++) acc[j] += x0 * b0[j];
         }
     }
 
     // ---- F64: the same loops with double for float ------------------------------------------------
 
-    static void rows2(double[] a, int ai, int rs, int ps, double[] b, int bi, int ldb, double[] acc0, double[] acc1, int kc, int nc) {
+    static void row(double[] a, int ai, int ps, double[][] panel, double[] acc, int kc, int nc) {
         int p = 0;
-        for (; p + 3 < kc; p += 4, ai += 4 * ps, bi += 4 * ldb) {
-            double x0 = a[ai], x1 = a[ai + ps], x2 = a[ai + 2 * ps], x3 = a[ai + 3 * ps];
-            int aj = ai + rs;
-            double y0 = a[aj], y1 = a[aj + ps], y2 = a[aj + 2 * ps], y3 = a[aj + 3 * ps];
-            int r0 = bi, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
-            if (FMA) {
-                for (int j = 0; j < nc; j++) {
-                    double b0 = b[r0 + j], b1 = b[r1 + j], b2 = b[r2 + j], b3 = b[r3 + j];
-                    acc0[j] = Math.fma(x3, b3, Math.fma(x2, b2, Math.fma(x1, b1, Math.fma(x0, b0, acc0[j]))));
-                    acc1[j] = Math.fma(y3, b3, Math.fma(y2, b2, Math.fma(y1, b1, Math.fma(y0, b0, acc1[j]))));
-                }
-            } else {
-                for (int j = 0; j < nc; j++) {
-                    double b0 = b[r0 + j], b1 = b[r1 + j], b2 = b[r2 + j], b3 = b[r3 + j];
-                    acc0[j] += x0 * b0 + x1 * b1 + x2 * b2 + x3 * b3;
-                    acc1[j] += y0 * b0 + y1 * b1 + y2 * b2 + y3 * b3;
-                }
-            }
+        for (; p + 3 < kc; p += 4, ai += 4 * ps) {
+            update(a[ai], a[ai + ps], a[ai + 2 * ps], a[ai + 3 * ps], panel[p], panel[p + 1], panel[p + 2], panel[p + 3], acc, nc);
         }
-        for (; p < kc; p++, ai += ps, bi += ldb) {
-            double x0 = a[ai], y0 = a[ai + rs];
-            if (FMA) {
-                for (int j = 0; j < nc; j++) {
-                    acc0[j] = Math.fma(x0, b[bi + j], acc0[j]);
-                    acc1[j] = Math.fma(y0, b[bi + j], acc1[j]);
-                }
-            } else {
-                for (int j = 0; j < nc; j++) {
-                    acc0[j] += x0 * b[bi + j];
-                    acc1[j] += y0 * b[bi + j];
-                }
-            }
+        for (; p < kc; p++, ai += ps) update(a[ai], panel[p], acc, nc);
+    }
+
+    private static void update(double x0, double x1, double x2, double x3, double[] b0, double[] b1, double[] b2, double[] b3,
+                               double[] acc, int nc) {
+        if (FMA) {
+            for (int j = 0; j < nc; j++) acc[j] = Math.fma(x3, b3[j], Math.fma(x2, b2[j], Math.fma(x1, b1[j], Math.fma(x0, b0[j], acc[j]))));
+        } else {
+            for (int j = 0; j < nc; j++) acc[j] += x0 * b0[j] + x1 * b1[j] + x2 * b2[j] + x3 * b3[j];
         }
     }
 
-    static void row1(double[] a, int ai, int ps, double[] b, int bi, int ldb, double[] acc0, int kc, int nc) {
-        int p = 0;
-        for (; p + 3 < kc; p += 4, ai += 4 * ps, bi += 4 * ldb) {
-            double x0 = a[ai], x1 = a[ai + ps], x2 = a[ai + 2 * ps], x3 = a[ai + 3 * ps];
-            int r0 = bi, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
-            if (FMA) {
-                for (int j = 0; j < nc; j++) {
-                    acc0[j] = Math.fma(x3, b[r3 + j], Math.fma(x2, b[r2 + j], Math.fma(x1, b[r1 + j], Math.fma(x0, b[r0 + j], acc0[j]))));
-                }
-            } else {
-                for (int j = 0; j < nc; j++) acc0[j] += x0 * b[r0 + j] + x1 * b[r1 + j] + x2 * b[r2 + j] + x3 * b[r3 + j];
-            }
-        }
-        for (; p < kc; p++, ai += ps, bi += ldb) {
-            double x0 = a[ai];
-            if (FMA) {
-                for (int j = 0; j < nc; j++) acc0[j] = Math.fma(x0, b[bi + j], acc0[j]);
-            } else {
-                for (int j = 0; j < nc; j++) acc0[j] += x0 * b[bi + j];
-            }
+    private static void update(double x0, double[] b0, double[] acc, int nc) {
+        if (FMA) {
+            for (int j = 0; j < nc; j++) acc[j] = Math.fma(x0, b0[j], acc[j]);
+        } else {
+            for (int j = 0; j < nc; j++) acc[j] += x0 * b0[j];
         }
     }
 }
