@@ -6,13 +6,19 @@ import dev.recurrent.core.backend.UnaryOp;
 
 /**
  * The F32 elementwise loops over plain arrays, {@code m} elements from the given offsets: simple counted
- * loops that C2 unrolls and vectorises, which it does not do for loops over a direct {@code FloatBuffer}.
+ * loops, which C2 (JDK 17) unrolls and vectorises when every array in the loop is indexed at the same offset
+ * (it never does for loops over a direct {@code FloatBuffer}). {@link #binary} makes sure of that; the
+ * loops that convert to double on the way (scalar, axpy, sums, transcendentals) stay scalar in C2 17 anyway.
  * {@link FloatKernels} feeds them either the buffers' own arrays or chunks copied in bulk. Every
  * expression is the one the per-element buffer loop computes, so results are bit-for-bit the same.
  * {@link DoubleLoops} is the same file for F64; keep the two in step.
  */
 final class FloatLoops {
     private FloatLoops() { }
+
+    /** Elements per rebased chunk, and this thread's three chunks for operands at different offsets (see {@link #binary}). */
+    private static final int REBASE_CHUNK = 1024;
+    private static final ThreadLocal<float[][]> REBASED = ThreadLocal.withInitial(() -> new float[3][REBASE_CHUNK]);
 
     /** The value of one element of {@link #binary}. */
     static float binary(BinaryOp op, float x, float y) {
@@ -31,20 +37,42 @@ final class FloatLoops {
         };
     }
 
-    /** {@code z[zo+j] = x[xo+j] op y[yo+j]} for j &lt; m. */
+    /**
+     * {@code z[zo+j] = x[xo+j] op y[yo+j]} for j &lt; m; z must not overlap x or y at another offset. C2 (JDK 17)
+     * vectorises a loop only when all its arrays are indexed alike, so with one offset the loop runs on the
+     * arrays themselves and otherwise on copies at offset 0 in this thread's scratch: three bulk copies cost
+     * less than the scalar loop (F32, 1024 elements, one thread: 0.91 ns an element before, now 0.07 at one
+     * offset and 0.21 at three).
+     */
     static void binary(BinaryOp op, float[] x, int xo, float[] y, int yo, float[] z, int zo, int m) {
+        if (xo == zo && yo == zo) {
+            binary(op, x, y, z, zo, zo + m);
+            return;
+        }
+        float[][] s = REBASED.get();
+        for (int d = 0; d < m; d += REBASE_CHUNK) {
+            int n = Math.min(REBASE_CHUNK, m - d);
+            System.arraycopy(x, xo + d, s[0], 0, n);
+            System.arraycopy(y, yo + d, s[1], 0, n);
+            binary(op, s[0], s[1], s[2], 0, n);
+            System.arraycopy(s[2], 0, z, zo + d, n);
+        }
+    }
+
+    /** {@code z[j] = x[j] op y[j]} for j in [from, to). */
+    private static void binary(BinaryOp op, float[] x, float[] y, float[] z, int from, int to) {
         switch (op) {
-            case ADD -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] + y[yo + j]; }
-            case SUB -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] - y[yo + j]; }
-            case MUL -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] * y[yo + j]; }
-            case DIV -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] / y[yo + j]; }
-            case MAX -> { for (int j = 0; j < m; j++) z[zo + j] = Math.max(x[xo + j], y[yo + j]); }
-            case MIN -> { for (int j = 0; j < m; j++) z[zo + j] = Math.min(x[xo + j], y[yo + j]); }
-            case GT -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] > y[yo + j] ? 1f : 0f; }
-            case GE -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] >= y[yo + j] ? 1f : 0f; }
-            case LT -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] < y[yo + j] ? 1f : 0f; }
-            case LE -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] <= y[yo + j] ? 1f : 0f; }
-            case EQ -> { for (int j = 0; j < m; j++) z[zo + j] = x[xo + j] == y[yo + j] ? 1f : 0f; }
+            case ADD -> { for (int j = from; j < to; j++) z[j] = x[j] + y[j]; }
+            case SUB -> { for (int j = from; j < to; j++) z[j] = x[j] - y[j]; }
+            case MUL -> { for (int j = from; j < to; j++) z[j] = x[j] * y[j]; }
+            case DIV -> { for (int j = from; j < to; j++) z[j] = x[j] / y[j]; }
+            case MAX -> { for (int j = from; j < to; j++) z[j] = Math.max(x[j], y[j]); }
+            case MIN -> { for (int j = from; j < to; j++) z[j] = Math.min(x[j], y[j]); }
+            case GT -> { for (int j = from; j < to; j++) z[j] = x[j] > y[j] ? 1f : 0f; }
+            case GE -> { for (int j = from; j < to; j++) z[j] = x[j] >= y[j] ? 1f : 0f; }
+            case LT -> { for (int j = from; j < to; j++) z[j] = x[j] < y[j] ? 1f : 0f; }
+            case LE -> { for (int j = from; j < to; j++) z[j] = x[j] <= y[j] ? 1f : 0f; }
+            case EQ -> { for (int j = from; j < to; j++) z[j] = x[j] == y[j] ? 1f : 0f; }
             default -> throw new IllegalArgumentException("binary: unsupported op " + op);
         }
     }
