@@ -160,11 +160,12 @@ public final class Unroller<S> {
             throw new IllegalArgumentException(cell.name() + ": " + e.getMessage(), e);
         }
         int parts = out.dim(0), hidden = out.dim(3);
-        // One state (Elman, GRU): out is the outputs, reshaped (no copy). LSTM: its first half, a copy.
-        Tensor outputs = (parts == 1 ? out : out.slice(0, 0, 1)).reshape(steps, batch, hidden);
+        // State k over all steps: out itself for a one-state cell (Elman, GRU; no copy), else out[k] (a copy).
+        IntFunction<Tensor> run = k -> parts == 1 ? out : out.slice(0, k, k + 1);
+        Tensor outputs = run.apply(0).reshape(steps, batch, hidden);
         // The states of step t: one [B, H] row window each of out seen as [S·T, B, H] (a small copy, and a
         // window again in the backward), rather than a slice of out[k] (which would copy all T steps first).
-        Tensor stepStates = out.reshape(parts * steps, batch, hidden);
+        Tensor stepStates = ragged ? null : out.reshape(parts * steps, batch, hidden);
         if (ragged) {
             if (order != null) outputs = outputs.reshape(steps * batch, hidden).gatherRows(order).reshape(steps, batch, hidden);
             double[] m = new double[steps * batch];
@@ -182,8 +183,7 @@ public final class Unroller<S> {
                 } else {
                     // Row b: the run's state at the step that position t holds, or the initial state (row T·B + b).
                     if (tables[k] == null) {
-                        Tensor run = parts == 1 ? out : out.slice(0, k, k + 1);
-                        tables[k] = Tensor.concat(0, run.reshape(steps * batch, hidden), init.get(k));
+                        tables[k] = Tensor.concat(0, run.apply(k).reshape(steps * batch, hidden), init.get(k));
                     }
                     Tensor table = tables[k];
                     int[] rows = new int[batch];
