@@ -73,16 +73,34 @@ final class Gemm {
      */
     static void f32(int threads, FloatPointer a, long aOff, boolean transA, FloatPointer b, long bOff, boolean transB,
                     FloatPointer c, long cOff, boolean accumulate, int m, int n, int k) {
+        f32(threads, a, aOff, transA, b, bOff, transB, c, cOff, accumulate, m, n, k, null);
+    }
+
+    /**
+     * What a band does to its window of C before its product accumulates into it ({@code C[row0 + i, col0 + j]}
+     * for i &lt; rows, j &lt; cols, C's rows {@code n} long): run on the band's thread, so that the window is
+     * written by the core that then reads it, and the writes are split like the product.
+     */
+    interface Prefill { void window(long row0, int rows, int col0, int cols); }
+
+    /**
+     * {@link #f32(int, FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, boolean, int, int, int)}
+     * with, when {@code prefill} is not null, each band first filling its window of C (and the product then
+     * accumulated onto it, whatever {@code accumulate} says).
+     */
+    static void f32(int threads, FloatPointer a, long aOff, boolean transA, FloatPointer b, long bOff, boolean transB,
+                    FloatPointer c, long cOff, boolean accumulate, int m, int n, int k, Prefill prefill) {
         int parts = parts(threads, Math.max(m, n));
-        if (parts == 1 && !accumulate) {
+        if (parts == 1 && !accumulate && prefill == null) {
             f32(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k);
             return;
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
-        float beta = accumulate ? 1f : 0f;
+        float beta = accumulate || prefill != null ? 1f : 0f;
         Crew.shared(threads).run(parts, p -> {
             Band w = Band.of(p, parts, aOff, transA, bOff, transB, cOff, m, n, k);
             if (w != null) {
+                if (prefill != null) prefill.window((w.c - cOff) / n, w.m, (int) ((w.c - cOff) % n), w.n);
                 cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         w.m, w.n, k, 1f, view(a, w.a), lda, view(b, w.b), ldb, beta, view(c, w.c), n);
             }
@@ -92,16 +110,22 @@ final class Gemm {
     /** F64 {@link #f32(int, FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, boolean, int, int, int)}. */
     static void f64(int threads, DoublePointer a, long aOff, boolean transA, DoublePointer b, long bOff, boolean transB,
                     DoublePointer c, long cOff, boolean accumulate, int m, int n, int k) {
+        f64(threads, a, aOff, transA, b, bOff, transB, c, cOff, accumulate, m, n, k, null);
+    }
+
+    static void f64(int threads, DoublePointer a, long aOff, boolean transA, DoublePointer b, long bOff, boolean transB,
+                    DoublePointer c, long cOff, boolean accumulate, int m, int n, int k, Prefill prefill) {
         int parts = parts(threads, Math.max(m, n));
-        if (parts == 1 && !accumulate) {
+        if (parts == 1 && !accumulate && prefill == null) {
             f64(a, aOff, transA, b, bOff, transB, c, cOff, m, n, k);
             return;
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
-        double beta = accumulate ? 1d : 0d;
+        double beta = accumulate || prefill != null ? 1d : 0d;
         Crew.shared(threads).run(parts, p -> {
             Band w = Band.of(p, parts, aOff, transA, bOff, transB, cOff, m, n, k);
             if (w != null) {
+                if (prefill != null) prefill.window((w.c - cOff) / n, w.m, (int) ((w.c - cOff) % n), w.n);
                 cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         w.m, w.n, k, 1d, view(a, w.a), lda, view(b, w.b), ldb, beta, view(c, w.c), n);
             }
