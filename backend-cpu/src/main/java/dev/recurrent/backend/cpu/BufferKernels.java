@@ -171,7 +171,10 @@ public final class BufferKernels {
     public static void binary(BinaryOp op, FloatBuffer a, Shape aShape, FloatBuffer b, Shape bShape, FloatBuffer out, Shape outShape) {
         int n = outShape.size(), na = aShape.size(), nb = bShape.size();
         if (n == 0) return;
-        if (na == n && (nb == n || nb == 1)) {                       // equal shapes, or scalar b
+        if (na == 1 && nb == 1) {                                    // one value everywhere (expand: x + 0): once, then filled
+            FloatKernels.binaryRow(op, a, 0, 0, b, 0, 0, out, 0, 1);
+            FloatKernels.fill(out, 1, n - 1, out.get(0));
+        } else if (na == n && (nb == n || nb == 1)) {                // equal shapes, or scalar b
             FloatKernels.binaryRow(op, a, 0, 1, b, 0, nb == n ? 1 : 0, out, 0, n);
         } else if (nb == n && na == 1) {                             // scalar a
             FloatKernels.binaryRow(op, a, 0, 0, b, 0, 1, out, 0, n);
@@ -192,7 +195,10 @@ public final class BufferKernels {
     public static void binary(BinaryOp op, DoubleBuffer a, Shape aShape, DoubleBuffer b, Shape bShape, DoubleBuffer out, Shape outShape) {
         int n = outShape.size(), na = aShape.size(), nb = bShape.size();
         if (n == 0) return;
-        if (na == n && (nb == n || nb == 1)) {
+        if (na == 1 && nb == 1) {
+            DoubleKernels.binaryRow(op, a, 0, 0, b, 0, 0, out, 0, 1);
+            DoubleKernels.fill(out, 1, n - 1, out.get(0));
+        } else if (na == n && (nb == n || nb == 1)) {
             DoubleKernels.binaryRow(op, a, 0, 1, b, 0, nb == n ? 1 : 0, out, 0, n);
         } else if (nb == n && na == 1) {
             DoubleKernels.binaryRow(op, a, 0, 0, b, 0, 1, out, 0, n);

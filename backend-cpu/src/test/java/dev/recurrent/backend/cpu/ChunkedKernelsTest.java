@@ -168,6 +168,10 @@ class ChunkedKernelsTest {
                         // an expand: [3, 1] op scalar written to [3, n] (both constant along a row)
                         binary(op, Buf.of(dtype, direct, col), Shape.of(rows, 1), Buf.of(dtype, direct, s), Shape.scalar(), mOut, ms);
                         assertSame(at + " expand", binaryRef(op, dtype, col, 1, 0, s, 0, 0, rows, n), mOut);
+                        // a scalar expanded (sum's gradient): [1, 1] op scalar written to [3, n], one value everywhere
+                        double[] one = data(r, 1, dtype);
+                        binary(op, Buf.of(dtype, direct, one), Shape.of(1, 1), Buf.of(dtype, direct, s), Shape.scalar(), mOut, ms);
+                        assertSame(at + " scalar expand", binaryRef(op, dtype, one, 0, 0, s, 0, 0, rows, n), mOut);
                     }
                 }
             }
