@@ -7,7 +7,7 @@
 #
 #   bench/compare.sh [threads] [rounds] [workloads...]     defaults: 2 threads, 3 rounds, every workload
 #   workloads: w1-lstm w1-gru w1-elman w2-lstm w3-lstm
-#   env: PYTORCH=/usr/bin/python3   JAVA_BACKENDS="openblas java"   REPEAT=9 WARMUP=20 WARMUP_SECONDS=3
+#   env: PYTORCH=/usr/bin/python3   JAVA_BACKENDS="openblas java"   REPEAT=9 WARMUP=20 WARMUP_SECONDS=6
 #        (ours warms up for WARMUP steps and at least WARMUP_SECONDS: the JIT needs seconds, not steps)
 #        TORCH_OPENBLAS=1  also run PyTorch with the libopenblas that JavaCPP ships LD_PRELOADed (Debian's
 #                          python3-torch otherwise runs on libblas.so.3, the reference BLAS, on this machine)
@@ -18,7 +18,7 @@ threads="${1:-2}"; rounds="${2:-3}"; shift $(( $# > 2 ? 2 : $# )) || true
 workloads=("$@"); [ ${#workloads[@]} -gt 0 ] || workloads=(w1-lstm w1-gru w1-elman w2-lstm w3-lstm)
 py="${PYTORCH:-/usr/bin/python3}"
 backends=(${JAVA_BACKENDS:-openblas java})
-repeat="${REPEAT:-9}"; warmup="${WARMUP:-20}"; warmup_seconds="${WARMUP_SECONDS:-3}"
+repeat="${REPEAT:-9}"; warmup="${WARMUP:-20}"; warmup_seconds="${WARMUP_SECONDS:-6}"
 jar="$root/models/target/rnn.jar"
 "$root/rnn" --version >/dev/null     # builds the jar on first use and whenever a source is newer than it
 blaslib="$root/bench/target/c-sgemm/org/bytedeco/openblas/linux-x86_64"

@@ -63,8 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
     // 20: the JIT reaches steady state after 15-18 W1 steps (about 2 s) when both cores run the kernels.
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Untimed steps first, at least (default: ${DEFAULT-VALUE}).")
     int warmup;
-    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "3",
-            description = "Warm up for at least this long too (default: ${DEFAULT-VALUE}): the JIT needs seconds, not steps, to reach steady state (20 short Elman steps are 0.4 s, and measured 30-60%% slow).")
+    // 6 s: in a W1 GRU run with -XX:+PrintCompilation, C2 compiled the activations, the step products' lane,
+    // the column sums and the row sums between 3.2 and 5.4 s after start, so 3 s timed steps on C1 code
+    // with the compiler thread taking a core (the first steps after a 3 s warm-up: 70-80 ms against 35-40).
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "6",
+            description = "Warm up for at least this long too (default: ${DEFAULT-VALUE}): the JIT needs seconds, not steps, to reach steady state (20 short Elman steps are 0.4 s, and measured 30-60%% slow; C2 still compiled W1's kernels 3 to 5.4 s in).")
     double warmupSeconds;
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "15", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -108,7 +111,13 @@ public final class BenchCommand implements Callable<Integer> {
 
         int warmed = 0;
         long start = System.nanoTime(), warmupNanos = (long) (warmupSeconds * 1e9);
-        for (; warmed < warmup || System.nanoTime() - start < warmupNanos; warmed++) step(layer);
+        for (; warmed < warmup || System.nanoTime() - start < warmupNanos; warmed++) {
+            // The timed loop's own bookkeeping too: its first calls load and compile the memory beans' code,
+            // and on a 2-core machine the compiler thread then took a core from the first timed steps.
+            resetPeaks();
+            step(layer);
+            heapPeakBytes();
+        }
         double[] ms = new double[repeat];
         long heapPeak = 0;
         for (int i = 0; i < repeat; i++) {
@@ -118,6 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
             ms[i] = (System.nanoTime() - t0) / 1e6;
             heapPeak = Math.max(heapPeak, heapPeakBytes());
         }
+        double[] inOrder = ms.clone();
         Arrays.sort(ms);
         double median = repeat % 2 == 1 ? ms[repeat / 2] : (ms[repeat / 2 - 1] + ms[repeat / 2]) / 2;
         double flops = 3.0 * 2 * steps * batch * (double) (input + hidden) * gates * hidden;
@@ -127,9 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (json) {
             out.printf(Locale.ROOT, "{\"cell\":\"%s\",\"batch\":%d,\"steps\":%d,\"input\":%d,\"hidden\":%d,\"dtype\":\"%s\","
                             + "\"backend\":\"%s\",\"describe\":\"%s\",\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f,\"gflops\":%.2f,"
-                            + "\"peak_step_bytes\":%d,\"heap_peak_bytes\":%d,\"repeat\":%d,\"warmup\":%d}%n",
+                            + "\"peak_step_bytes\":%d,\"heap_peak_bytes\":%d,\"repeat\":%d,\"warmup\":%d,\"steps_ms\":%s}%n",
                     name, batch, steps, input, hidden, dt, be.name(), be.describe().replace("\"", "'"), median, ms[0], ms[repeat - 1],
-                    gflops, peakStep, heapPeak, repeat, warmed);
+                    gflops, peakStep, heapPeak, repeat, warmed, jsonArray(inOrder));
         } else {
             out.println("bench " + name + " B=" + batch + " T=" + steps + " I=" + input + " H=" + hidden + " " + dt + " on " + be.describe());
             out.printf(Locale.ROOT, "training step: median %.2f ms, min %.2f ms, max %.2f ms over %d steps (%d warm-up)%n",
@@ -229,6 +239,13 @@ public final class BenchCommand implements Callable<Integer> {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /** {@code [a, b, ...]}, each to the microsecond: every timed step in the order it ran (slow phases show as runs). */
+    private static String jsonArray(double[] ms) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < ms.length; i++) b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", ms[i]));
+        return b.append(']').toString();
     }
 
     private static void resetPeaks() {

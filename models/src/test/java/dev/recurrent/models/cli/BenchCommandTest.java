@@ -32,11 +32,18 @@ class BenchCommandTest {
     @Test
     void jsonThenTheMedian() {
         String out = run(0, "--cell", "lstm", "--batch", "1", "--steps", "2", "--input", "3", "--hidden", "2", "--json",
-                "--backend", "java", "--dtype", "F64", "--warmup", "0", "--warmup-seconds", "0", "--repeat", "1")[0];
+                "--backend", "java", "--dtype", "F64", "--warmup", "0", "--warmup-seconds", "0", "--repeat", "3")[0];
         String[] lines = out.strip().split("\n");
         assertTrue(lines[0].startsWith("{\"cell\":\"lstm\"") && lines[0].contains("\"median_ms\""), out);
-        assertTrue(lines[0].contains("\"warmup\":0}"), "no warm-up asked for, none run: " + out);
-        assertTrue(Double.parseDouble(lines[lines.length - 1]) > 0, out);
+        assertTrue(lines[0].contains("\"warmup\":0,"), "no warm-up asked for, none run: " + out);
+        double median = Double.parseDouble(lines[lines.length - 1]);
+        assertTrue(median > 0, out);
+        // every timed step in run order: three of them, the median among them
+        java.util.regex.Matcher steps = java.util.regex.Pattern.compile("\"steps_ms\":\\[([0-9.]+),([0-9.]+),([0-9.]+)\\]}").matcher(lines[0]);
+        assertTrue(steps.find(), "three step times: " + out);
+        double[] t = {Double.parseDouble(steps.group(1)), Double.parseDouble(steps.group(2)), Double.parseDouble(steps.group(3))};
+        java.util.Arrays.sort(t);
+        assertEquals(t[1], median, 0.0015, "the median of the step times: " + out);
     }
 
     /**
