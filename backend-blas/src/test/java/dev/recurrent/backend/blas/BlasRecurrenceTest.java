@@ -58,6 +58,33 @@ class BlasRecurrenceTest {
         check(BE, CellKind.GRU, true, DType.F64, 12, 16, 128, 32);
     }
 
+    /**
+     * Big reductions with an outer axis (the loss's row sums, a middle axis, rows wider than a chunk), split
+     * over three threads by whole slabs, give the one-thread result to the bit, for every op.
+     */
+    @Test
+    void splitOuterReductionsGiveTheOneThreadResult() {
+        OpenBlasBackend one = new OpenBlasBackend(1), three = new OpenBlasBackend(3);
+        java.util.Random r = new java.util.Random(29);
+        int[][] shapes = {{1601, 256, 1}, {7, 300, 200}, {3, 100, 1000}};   // outer, n, inner: each past the split's size
+        for (DType dtype : DType.values()) {
+            for (int[] sh : shapes) {
+                double[] v = new double[sh[0] * sh[1] * sh[2]];
+                for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian() * Math.exp(8 * r.nextGaussian());   // spread magnitudes
+                Storage x1 = one.fromArray(dtype, v), x3 = three.fromArray(dtype, v);
+                for (dev.recurrent.core.backend.ReduceOp op : dev.recurrent.core.backend.ReduceOp.values()) {
+                    double[] a = one.toDoubleArray(one.reduce(op, x1, sh[0], sh[1], sh[2]));
+                    double[] b = three.toDoubleArray(three.reduce(op, x3, sh[0], sh[1], sh[2]));
+                    assertEquals(sh[0] * sh[2], b.length);
+                    for (int j = 0; j < a.length; j++) {
+                        assertEquals(Double.doubleToRawLongBits(a[j]), Double.doubleToRawLongBits(b[j]),
+                                op + " " + dtype + " " + java.util.Arrays.toString(sh) + " output " + j);
+                    }
+                }
+            }
+        }
+    }
+
     /** A big column sum (a bias gradient) split over three threads gives the one-thread result to the bit. */
     @Test
     void splitColumnSumsGiveTheOneThreadResult() {
