@@ -306,8 +306,10 @@ final class BlasRecurrence implements BufferGemm {
 
         /**
          * B of a flipped product, {@code length} elements from {@code bOff} of {@code b}: this lane's own copy
-         * when the batch is split over several lanes (made on first use, on this lane's thread), else the
-         * storage itself. B is the kernels' weights, which nothing writes during the call.
+         * when the call made several lanes (made on first use, on the thread running this lane's slice; that
+         * is the caller for every slice when the crew was busy with another job), else the storage itself.
+         * B is the kernels' weights, which nothing writes during the call. The lanes are all made before any
+         * slice runs (RecurrenceKernels' Slices), so {@code lanes} is complete and visible here.
          */
         private Pointer weights(Buffer b, long bOff, long length, boolean f32) {
             if (lanes.size() < 2) return view(b, 1, bOff);
@@ -316,7 +318,10 @@ final class BlasRecurrence implements BufferGemm {
                 own = backend.allocate(f32 ? DType.F32 : DType.F64, Math.toIntExact(length));
                 ownPin = own.pin();
                 ownPointer = f32 ? ownPin.floatPointer() : ownPin.doublePointer();
-                Pointer.memcpy(ownPointer, view(b, 1, bOff), length * (f32 ? Float.BYTES : Double.BYTES));
+                // ?copy, not Pointer.memcpy: memcpy reads a view's position as bytes, these views count elements.
+                int len = Math.toIntExact(length);
+                if (f32) cblas_scopy(len, (FloatPointer) view(b, 1, bOff), 1, (FloatPointer) ownPointer, 1);
+                else cblas_dcopy(len, (DoublePointer) view(b, 1, bOff), 1, (DoublePointer) ownPointer, 1);
                 ownOf = b;
                 ownOff = bOff;
                 ownLength = length;

@@ -68,8 +68,8 @@ final class Gemm {
     /**
      * {@code C (=|+=) op(A)·op(B)} with m, n, k > 0, split over up to {@code threads} threads (the caller and
      * {@link Crew#shared}'s helpers) along the longer of C's sides; each band is one single-threaded
-     * {@code cblas_sgemm} with the whole matrices' leading dimensions. Unsplit and not accumulating, it is
-     * {@link #f32(FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, int, int, int)}.
+     * {@code cblas_sgemm} with the whole matrices' leading dimensions. Unsplit, not accumulating and without a prefill, it
+     * is {@link #f32(FloatPointer, long, boolean, FloatPointer, long, boolean, FloatPointer, long, int, int, int)}.
      */
     static void f32(int threads, FloatPointer a, long aOff, boolean transA, FloatPointer b, long bOff, boolean transB,
                     FloatPointer c, long cOff, boolean accumulate, int m, int n, int k) {

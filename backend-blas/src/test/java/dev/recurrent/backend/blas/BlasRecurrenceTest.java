@@ -81,6 +81,8 @@ class BlasRecurrenceTest {
                                 op + " " + dtype + " " + java.util.Arrays.toString(sh) + " output " + j);
                     }
                 }
+                x1.release();
+                x3.release();
             }
         }
     }

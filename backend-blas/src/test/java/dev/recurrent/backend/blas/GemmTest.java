@@ -108,6 +108,44 @@ class GemmTest {
         }
     }
 
+    /**
+     * {@code matmulBias} split over three threads (every product big enough to split), each band filling its
+     * own window of C with the bias before its product: bands of rows (m >= n) at even and odd sizes, bands of
+     * columns with uneven bounds (n = 70: 16, 32, 22), every transpose; and k = 0, C the bias in every row.
+     */
+    @Test
+    void splitProductsWithABiasMatchTheReference() {
+        OpenBlasBackend split = new OpenBlasBackend(3, 0);
+        int[][] shapes = {{97, 40, 33}, {96, 48, 7}, {40, 70, 21}, {20, 17, 64}, {33, 70, 0}, {70, 33, 0}};
+        long seed = 53;
+        for (DType dtype : DType.values()) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                for (int flags = 0; flags < 4; flags++) {
+                    boolean ta = (flags & 1) != 0, tb = (flags & 2) != 0;
+                    Random r = new Random(seed++);
+                    double[] a = gaussian(r, m * k), b = gaussian(r, k * n), bias = gaussian(r, n);
+                    if (dtype == DType.F32) {
+                        for (double[] v : new double[][] {a, b, bias}) for (int i = 0; i < v.length; i++) v[i] = (float) v[i];
+                    }
+                    Storage sa = split.fromArray(dtype, a), sb = split.fromArray(dtype, b), sbias = split.fromArray(dtype, bias);
+                    Storage c = split.matmulBias(sa, ta, sb, tb, sbias, m, n, k);
+                    double[] want = naive(a, ta, 0, b, tb, 0, 1, m, n, k), got = split.toDoubleArray(c);
+                    assertEquals(m * n, got.length);
+                    double eps = dtype == DType.F32 ? 1e-6 : 1e-15;
+                    for (int i = 0; i < want.length; i++) {
+                        double w = want[i] + bias[i % n], tol = 4 * eps * (k + 2) * Math.sqrt(k + 2) * (1 + Math.abs(w));
+                        if (Math.abs(got[i] - w) > tol) {
+                            fail(dtype + " matmulBias transA=" + ta + " transB=" + tb + " m=" + m + " n=" + n + " k=" + k
+                                    + ": element " + i + " (row " + i / n + ", column " + i % n + ") is " + got[i] + ", expected " + w);
+                        }
+                    }
+                    for (Storage st : new Storage[] {sa, sb, sbias, c}) st.release();
+                }
+            }
+        }
+    }
+
     @Test
     void bandsAreAlignedAndCoverTheSide() {
         assertEquals(1, Gemm.parts(4, 20));                         // one band under 2·16
