@@ -58,8 +58,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * of its products (their B, the same for every step of the call) into a block of its own on first use, on
  * its own thread, and reads that copy from then on. Two cores reading one W_hh at the same time run the
  * product slower than two cores reading their own copies: measured on this backend's machine (W1 GRU's
- * step product, 16 rows, W of 768 x 256, two threads side by side, 2,000 products each), 127-155 µs a
- * product with one shared W against 102-130 µs with a copy each, and 98-126 µs for one thread alone. In
+ * step product, 16 rows, W of 768 x 256, two threads side by side, 2,000 products each; {@code SharedWeights}
+ * in the tests), 127-155 µs a product with one shared W against 102-130 µs with a copy each, and 98-126 µs
+ * for one thread alone (another run: 142-171, 112-134, 119-133). In
  * the kernels (W1, batch 32 on two lanes, alternating in one JVM, medians of 100 calls): GRU forward 11.2-11.4
  * against 10.0-10.2 ms, backward 17.7 against 17.0-17.1; LSTM forward 15.0-15.6 against 13.8-14.4, backward
  * 20.9-22.2 against 20.4-20.9. The copies cost one weight matrix per lane while the call runs.
