@@ -52,7 +52,8 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * 372 µs for b = 32; likewise in the backward with {@code W_hhᵀ} as A (170 µs against 265 µs). So a lane
  * computes a product whose B is used transposed as {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} into a scratch matrix and
  * copies it into C with strided {@code ?copy} ({@code ?axpy} when accumulating), one call per row of C;
- * the backward passes {@code W_hhᵀ} (one transposed copy per call) so that its products take this path too.
+ * the backward passes {@code W_hhᵀ} so that its products take this path too (with several lanes each lane
+ * transposes W_hh into its own copy, see below; with one, the calling thread makes one transposed copy).
  *
  * <p>Each lane's own weights. When the batch is split over two or more lanes, each lane copies the weights
  * of its products (their B, the same for every step of the call) into a block of its own on first use, on
@@ -63,7 +64,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * for one thread alone (another run: 142-171, 112-134, 119-133). In
  * the kernels (W1, batch 32 on two lanes, alternating in one JVM, medians of 100 calls): GRU forward 11.2-11.4
  * against 10.0-10.2 ms, backward 17.7 against 17.0-17.1; LSTM forward 15.0-15.6 against 13.8-14.4, backward
- * 20.9-22.2 against 20.4-20.9. The copies cost one weight matrix per lane while the call runs.
+ * 20.9-22.2 against 20.4-20.9. The copies cost one weight matrix per lane while the call runs. In the
+ * backward each lane transposes W_hh straight into its copy, instead of copying a transpose the calling
+ * thread made while the other cores waited: GRU backward 16.4 and 21.5 ms against 16.1 and 21.1 (the same
+ * alternation, two runs), LSTM 23.5 and 23.6 against 22.5 and 22.9.
  */
 final class BlasRecurrence implements BufferGemm {
     private final OpenBlasBackend backend;
@@ -74,6 +78,13 @@ final class BlasRecurrence implements BufferGemm {
     private final List<Pointer> bases = new ArrayList<>();            // the storage pointer behind buffers.get(i)
     private final List<Pointer[]> views = new ArrayList<>();          // views.get(i)[role] for buffers.get(i)
     private final List<Lane> lanes = new ArrayList<>();
+    /**
+     * Set by the backward when it has several lanes: this buffer holds W_hh [rows, cols], but the kernels
+     * are handed it as W_hhᵀ [cols, rows], and each lane makes that transpose as its own copy (no copy on
+     * the calling thread while the other cores wait, and no second copy by each lane).
+     */
+    private Buffer laneTransposed;
+    private int laneTransposedRows, laneTransposedCols;
 
     /** A call of {@code backend}: sequences split over {@code threads}, products of {@code bandFlops} or more in bands. */
     BlasRecurrence(OpenBlasBackend backend, int threads, long bandFlops) {
@@ -135,14 +146,21 @@ final class BlasRecurrence implements BufferGemm {
             }
             Storage work = workSize == 0 ? null : made(temporary, dtype, workSize);
             // W_hhᵀ [H, G·H]: the steps' products dh = dgates·W_hh then run with it as A (see the class comment);
-            // a batch of one has matrix-vector products, which take W_hh as stored.
+            // a batch of one has matrix-vector products, which take W_hh as stored. With several lanes, each
+            // lane transposes W_hh into its own copy (laneTransposed); with one, this thread makes the copy.
             boolean flip = batch > 1;
-            Storage wh = flip ? transposed(whh, gh, hidden) : whh;
-            if (flip) temporary.add(wh);
+            Crew crew = Crew.shared(threads);
+            boolean byLanes = flip && RecurrenceKernels.parts(crew, batch) > 1;
+            Storage wh = flip && !byLanes ? transposed(whh, gh, hidden) : whh;
+            if (wh != whh) temporary.add(wh);
             Buffer w = register(wh), o = register(out), sv = saved == null ? null : register(saved), g = register(grad);
             Buffer dx = register(result[0]), dw = register(result[1]), db = result[2] == null ? null : register(result[2]);
             Buffer wk = work == null ? null : register(work);
-            Crew crew = Crew.shared(threads);
+            if (byLanes) {
+                laneTransposed = w;                    // the kernels are told W_hhᵀ; the lanes make it from W_hh
+                laneTransposedRows = gh;
+                laneTransposedCols = hidden;
+            }
             if (dtype == DType.F32) {
                 RecurrenceKernels.backward(kind, reverse, (FloatBuffer) w, flip, floats(h0), (FloatBuffer) o, (FloatBuffer) sv,
                         (FloatBuffer) g, (FloatBuffer) dx, (FloatBuffer) dw, (FloatBuffer) db, floats(d0), (FloatBuffer) wk,
@@ -313,21 +331,50 @@ final class BlasRecurrence implements BufferGemm {
          * slice runs (RecurrenceKernels' Slices), so {@code lanes} is complete and visible here.
          */
         private Pointer weights(Buffer b, long bOff, long length, boolean f32) {
-            if (lanes.size() < 2) return view(b, 1, bOff);
+            boolean transpose = b == laneTransposed;
+            if (!transpose && lanes.size() < 2) return view(b, 1, bOff);
             if (b != ownOf || bOff != ownOff || length != ownLength) {
+                int rows = laneTransposedRows, cols = laneTransposedCols;
+                if (transpose && (bOff != 0 || length != (long) rows * cols)) {
+                    throw new IllegalStateException("openblas recurrence: W_hhᵀ asked for at " + bOff + " with " + length
+                            + " elements; the lanes transpose all of W_hh [" + rows + ", " + cols + "]");
+                }
                 releaseOwn();
                 own = backend.allocate(f32 ? DType.F32 : DType.F64, Math.toIntExact(length));
                 ownPin = own.pin();
                 ownPointer = f32 ? ownPin.floatPointer() : ownPin.doublePointer();
                 // ?copy, not Pointer.memcpy: memcpy reads a view's position as bytes, these views count elements.
                 int len = Math.toIntExact(length);
-                if (f32) cblas_scopy(len, (FloatPointer) view(b, 1, bOff), 1, (FloatPointer) ownPointer, 1);
-                else cblas_dcopy(len, (DoublePointer) view(b, 1, bOff), 1, (DoublePointer) ownPointer, 1);
+                if (transpose) {                        // row j of the copy is column j of W_hh, one strided ?copy each
+                    if (f32) {
+                        FloatPointer src = new FloatPointer((FloatPointer) view(b, 1, 0)), dst = new FloatPointer((FloatPointer) ownPointer);
+                        for (int j = 0; j < cols; j++) cblas_scopy(rows, src.position(j), cols, dst.position((long) j * rows), 1);
+                    } else {
+                        DoublePointer src = new DoublePointer((DoublePointer) view(b, 1, 0)), dst = new DoublePointer((DoublePointer) ownPointer);
+                        for (int j = 0; j < cols; j++) cblas_dcopy(rows, src.position(j), cols, dst.position((long) j * rows), 1);
+                    }
+                } else if (f32) {
+                    cblas_scopy(len, (FloatPointer) view(b, 1, bOff), 1, (FloatPointer) ownPointer, 1);
+                } else {
+                    cblas_dcopy(len, (DoublePointer) view(b, 1, bOff), 1, (DoublePointer) ownPointer, 1);
+                }
                 ownOf = b;
                 ownOff = bOff;
                 ownLength = length;
             }
             return ownPointer;
+        }
+
+        /** B of a matrix-vector product: the lane's transpose of W_hh when it is that buffer, else B as stored. */
+        private Pointer weightsOrView(Buffer b, long bOff, long length, boolean f32) {
+            return b == laneTransposed ? weights(b, bOff, length, f32) : view(b, 1, bOff);
+        }
+
+        /** The untransposed path reads B as stored, which the lanes' W_hh is not (the kernels see W_hhᵀ). */
+        private void requireNotLaneTransposed(Buffer b) {
+            if (b == laneTransposed) {
+                throw new IllegalStateException("openblas recurrence: W_hhᵀ used untransposed; the lanes only make it for products with B transposed");
+            }
         }
 
         private void releaseOwn() {
@@ -371,10 +418,12 @@ final class BlasRecurrence implements BufferGemm {
             if (m == 1) {
                 // One row (a batch of one): c = op(B)ᵀ·a, a a contiguous vector either way; B as stored.
                 cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, transB ? n : k, transB ? k : n, 1f,
-                        (FloatPointer) view(b, 1, bOff), ldb, (FloatPointer) view(a, 0, aOff), 1, beta, (FloatPointer) view(c, 2, cOff), 1);
+                        (FloatPointer) weightsOrView(b, bOff, (long) n * k, true), ldb, (FloatPointer) view(a, 0, aOff), 1, beta,
+                        (FloatPointer) view(c, 2, cOff), 1);
                 return;
             }
             if (!transB) {
+                requireNotLaneTransposed(b);
                 cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1f,
                         (FloatPointer) view(a, 0, aOff), lda, (FloatPointer) view(b, 1, bOff), ldb, beta,
                         (FloatPointer) view(c, 2, cOff), n);
@@ -401,10 +450,12 @@ final class BlasRecurrence implements BufferGemm {
             if (m == 1) {
                 // One row (a batch of one): c = op(B)ᵀ·a, a a contiguous vector either way; B as stored.
                 cblas_dgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, transB ? n : k, transB ? k : n, 1d,
-                        (DoublePointer) view(b, 1, bOff), ldb, (DoublePointer) view(a, 0, aOff), 1, beta, (DoublePointer) view(c, 2, cOff), 1);
+                        (DoublePointer) weightsOrView(b, bOff, (long) n * k, false), ldb, (DoublePointer) view(a, 0, aOff), 1, beta,
+                        (DoublePointer) view(c, 2, cOff), 1);
                 return;
             }
             if (!transB) {
+                requireNotLaneTransposed(b);
                 cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, m, n, k, 1d,
                         (DoublePointer) view(a, 0, aOff), lda, (DoublePointer) view(b, 1, bOff), ldb, beta,
                         (DoublePointer) view(c, 2, cOff), n);
@@ -428,6 +479,7 @@ final class BlasRecurrence implements BufferGemm {
 
     /** Frees the lanes' scratch and unpins every storage of the call. */
     private void close() {
+        laneTransposed = null;
         for (Lane l : lanes) l.free();
         lanes.clear();
         for (OpenBlasStorage.Pin p : pins) p.close();

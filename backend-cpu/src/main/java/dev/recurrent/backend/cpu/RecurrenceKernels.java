@@ -189,7 +189,7 @@ public final class RecurrenceKernels {
      * slice runs every step on its own thread with its own products, and there is no hand-over per step.
      * One per thread of the crew, with at least {@link #MIN_ROWS_PER_PART} rows each.
      */
-    static int parts(Crew crew, int batch) {
+    public static int parts(Crew crew, int batch) {
         if (crew == null) return 1;
         return Math.max(1, Math.min(crew.size(), batch / MIN_ROWS_PER_PART));
     }
