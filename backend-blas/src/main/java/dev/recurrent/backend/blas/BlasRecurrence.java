@@ -188,18 +188,29 @@ final class BlasRecurrence implements BufferGemm {
         register(w);                                   // another backend's storage fails here, with the usual message
         OpenBlasStorage t = backend.allocate(w.dtype(), rows * cols);
         try (OpenBlasStorage.Pin pw = ((OpenBlasStorage) w).pin(); OpenBlasStorage.Pin pt = t.pin()) {
-            if (w.dtype() == DType.F32) {
-                FloatPointer src = new FloatPointer(pw.floatPointer()), dst = new FloatPointer(pt.floatPointer());
-                for (int j = 0; j < cols; j++) cblas_scopy(rows, src.position(j), cols, dst.position((long) j * rows), 1);
-            } else {
-                DoublePointer src = new DoublePointer(pw.doublePointer()), dst = new DoublePointer(pt.doublePointer());
-                for (int j = 0; j < cols; j++) cblas_dcopy(rows, src.position(j), cols, dst.position((long) j * rows), 1);
-            }
+            if (w.dtype() == DType.F32) transpose(pw.floatPointer(), pt.floatPointer(), rows, cols);
+            else transpose(pw.doublePointer(), pt.doublePointer(), rows, cols);
         } catch (RuntimeException | Error e) {
             t.release();
             throw e;
         }
         return t;
+    }
+
+    /**
+     * {@code dst [cols, rows] = src [rows, cols]ᵀ} from each pointer's position: row j of dst is column j of
+     * src, one strided {@code ?copy} each (through views of their own: the pointers are not moved).
+     */
+    private static void transpose(Pointer src, Pointer dst, int rows, int cols) {
+        if (src instanceof FloatPointer f) {
+            FloatPointer s = new FloatPointer(f), d = new FloatPointer((FloatPointer) dst);
+            long s0 = s.position(), d0 = d.position();
+            for (int j = 0; j < cols; j++) cblas_scopy(rows, s.position(s0 + j), cols, d.position(d0 + (long) j * rows), 1);
+        } else {
+            DoublePointer s = new DoublePointer((DoublePointer) src), d = new DoublePointer((DoublePointer) dst);
+            long s0 = s.position(), d0 = d.position();
+            for (int j = 0; j < cols; j++) cblas_dcopy(rows, s.position(s0 + j), cols, d.position(d0 + (long) j * rows), 1);
+        }
     }
 
     private Storage made(List<Storage> made, DType dtype, int size) {
@@ -345,14 +356,8 @@ final class BlasRecurrence implements BufferGemm {
                 ownPointer = f32 ? ownPin.floatPointer() : ownPin.doublePointer();
                 // ?copy, not Pointer.memcpy: memcpy reads a view's position as bytes, these views count elements.
                 int len = Math.toIntExact(length);
-                if (transpose) {                        // row j of the copy is column j of W_hh, one strided ?copy each
-                    if (f32) {
-                        FloatPointer src = new FloatPointer((FloatPointer) view(b, 1, 0)), dst = new FloatPointer((FloatPointer) ownPointer);
-                        for (int j = 0; j < cols; j++) cblas_scopy(rows, src.position(j), cols, dst.position((long) j * rows), 1);
-                    } else {
-                        DoublePointer src = new DoublePointer((DoublePointer) view(b, 1, 0)), dst = new DoublePointer((DoublePointer) ownPointer);
-                        for (int j = 0; j < cols; j++) cblas_dcopy(rows, src.position(j), cols, dst.position((long) j * rows), 1);
-                    }
+                if (transpose) {
+                    BlasRecurrence.transpose(view(b, 1, 0), ownPointer, rows, cols);
                 } else if (f32) {
                     cblas_scopy(len, (FloatPointer) view(b, 1, bOff), 1, (FloatPointer) ownPointer, 1);
                 } else {
