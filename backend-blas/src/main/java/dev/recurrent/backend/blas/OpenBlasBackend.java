@@ -303,27 +303,24 @@ public final class OpenBlasBackend implements Backend {
                                  long row0, int rows, int col0, int cols) {
         if (rows == 0 || cols == 0) return;
         long first = row0 * n + col0;
-        if (dtype == DType.F32) {
-            FloatPointer from = new FloatPointer(c.floatPointer()).position(first), to = new FloatPointer(c.floatPointer());
-            cblas_scopy(cols, new FloatPointer(bias.floatPointer()).position(col0), 1, from, 1);
-            if (cols == n) {                           // whole rows: one run of rows·n elements, doubled
-                for (long done = 1; done < rows; done *= 2) {
-                    cblas_scopy((int) (Math.min(done, rows - done) * n), from, 1, to.position(first + done * n), 1);
-                }
-            } else {
-                for (int i = 1; i < rows; i++) cblas_scopy(cols, from, 1, to.position(first + (long) i * n), 1);
-            }
+        Pointer from = view(dtype, c).position(first), to = view(dtype, c);
+        copy(cols, view(dtype, bias).position(col0), from);
+        if (cols == n) {                               // whole rows: one run of rows·n elements, doubled
+            for (long done = 1; done < rows; done *= 2) copy((int) (Math.min(done, rows - done) * n), from, to.position(first + done * n));
         } else {
-            DoublePointer from = new DoublePointer(c.doublePointer()).position(first), to = new DoublePointer(c.doublePointer());
-            cblas_dcopy(cols, new DoublePointer(bias.doublePointer()).position(col0), 1, from, 1);
-            if (cols == n) {
-                for (long done = 1; done < rows; done *= 2) {
-                    cblas_dcopy((int) (Math.min(done, rows - done) * n), from, 1, to.position(first + done * n), 1);
-                }
-            } else {
-                for (int i = 1; i < rows; i++) cblas_dcopy(cols, from, 1, to.position(first + (long) i * n), 1);
-            }
+            for (int i = 1; i < rows; i++) copy(cols, from, to.position(first + (long) i * n));
         }
+    }
+
+    /** A fresh view of the pinned storage's pointer (the storage's own is shared and never moved). */
+    private static Pointer view(DType dtype, OpenBlasStorage.Pin p) {
+        return dtype == DType.F32 ? new FloatPointer(p.floatPointer()) : new DoublePointer(p.doublePointer());
+    }
+
+    /** {@code dst[0, count) = src[0, count)} from each view's position, by {@code ?copy}. */
+    private static void copy(int count, Pointer src, Pointer dst) {
+        if (src instanceof FloatPointer f) cblas_scopy(count, f, 1, (FloatPointer) dst, 1);
+        else cblas_dcopy(count, (DoublePointer) src, 1, (DoublePointer) dst, 1);
     }
 
     // ---- elementwise, reductions, layout: backend-cpu's loops over the direct buffers -------------
