@@ -12,6 +12,8 @@
 #        TORCH_OPENBLAS=1  also run PyTorch with the libopenblas that JavaCPP ships LD_PRELOADed (Debian's
 #                          python3-torch otherwise runs on libblas.so.3, the reference BLAS, on this machine)
 #        TORCH_STOCK=0     skip stock PyTorch (the reference BLAS: W2 takes about 14 s a step)
+#        TORCH_BLAS_THREADS=N  OpenBLAS threads of pytorch+openblas (default: threads)
+#        TORCH_OMP_WAIT_POLICY  its OpenMP threads' wait policy (default PASSIVE; see torch_openblas)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 threads="${1:-2}"; rounds="${2:-3}"; shift $(( $# > 2 ? 2 : $# )) || true
@@ -39,9 +41,14 @@ torch() {   # cell b t i h -> median ms
         --threads "$threads" --warmup "$warmup" --repeat "$repeat" | tail -1
 }
 torch_openblas() {
-  # One BLAS thread: PyTorch already parallelises with its OpenMP threads; giving OpenBLAS threads too
-  # oversubscribes the cores (measured: W1 LSTM 1050 ms that way, 85-115 ms this way, as on the issue's machine).
-  LD_LIBRARY_PATH="$blaslib" LD_PRELOAD="$blaslib/libopenblas.so.0" OPENBLAS_NUM_THREADS=1 torch "$@"
+  # PyTorch's products go to OpenBLAS, which runs them on its own threads (PyTorch does not split a product
+  # over its OpenMP threads), so OpenBLAS gets the same threads. PyTorch's OpenMP threads then wait
+  # passively: spinning, they hold the cores OpenBLAS's threads need (W1 LSTM about 1,000 ms a step).
+  # Measured alternating on this machine (2026-11-22 15:10 UTC, ms a step), against the one OpenBLAS thread
+  # this script used before: W1 GRU 60-63 vs 72-92, W1 LSTM 76-98 vs 88-114, W1 Elman 22-24 vs 28-29,
+  # W2 480-526 vs 673-804, W3 18-26 vs 19-28. TORCH_BLAS_THREADS=1 gives that setting back.
+  LD_LIBRARY_PATH="$blaslib" LD_PRELOAD="$blaslib/libopenblas.so.0" OPENBLAS_NUM_THREADS="${TORCH_BLAS_THREADS:-$threads}" \
+    OMP_WAIT_POLICY="${TORCH_OMP_WAIT_POLICY:-PASSIVE}" torch "$@"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
