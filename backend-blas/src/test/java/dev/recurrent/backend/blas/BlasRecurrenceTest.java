@@ -87,6 +87,56 @@ class BlasRecurrenceTest {
         }
     }
 
+    /**
+     * The weight transposes ({@code W_hhᵀ} for the backward's step products) give the transpose exactly:
+     * matrices small enough to go a whole column at a time, and bigger ones that go by blocks of rows, with
+     * a last block that is shorter, in both dtypes, from and to positions inside bigger buffers (nothing
+     * outside the destination's window is written, and the pointers' positions are kept).
+     */
+    @Test
+    void weightTransposesAreExactWholeAndByBlocks() {
+        NativeBlas.load();
+        // rows x cols: whole (small, and W1 LSTM's 1 MB); by blocks (W2's 4 MB, even; 1.2 MB and 1.12 MB, uneven)
+        int[][] shapes = {{3, 5}, {1024, 256}, {2048, 512}, {1000, 300}, {700, 200}, {1, 300_000}, {300_000, 1}};
+        for (boolean f32 : new boolean[] {true, false}) {
+            for (int[] sh : shapes) {
+                int rows = sh[0], cols = sh[1], n = rows * cols, off = 7;
+                long rowBytes = (long) cols * (f32 ? 4 : 8);
+                Pointer src, dst, base, srcBase;                                   // the buffers at position 0
+                if (f32) {
+                    org.bytedeco.javacpp.FloatPointer s = new org.bytedeco.javacpp.FloatPointer(n + off), d = new org.bytedeco.javacpp.FloatPointer(n + 2 * off);
+                    for (int i = 0; i < n + off; i++) s.put(i, i);               // exact in float up to 2^24
+                    for (int i = 0; i < n + 2 * off; i++) d.put(i, -1f);
+                    src = new org.bytedeco.javacpp.FloatPointer(s).position(off);
+                    dst = new org.bytedeco.javacpp.FloatPointer(d).position(off);
+                    base = d;
+                    srcBase = s;
+                } else {
+                    org.bytedeco.javacpp.DoublePointer s = new org.bytedeco.javacpp.DoublePointer(n + off), d = new org.bytedeco.javacpp.DoublePointer(n + 2 * off);
+                    for (int i = 0; i < n + off; i++) s.put(i, i);
+                    for (int i = 0; i < n + 2 * off; i++) d.put(i, -1.0);
+                    src = new org.bytedeco.javacpp.DoublePointer(s).position(off);
+                    dst = new org.bytedeco.javacpp.DoublePointer(d).position(off);
+                    base = d;
+                    srcBase = s;
+                }
+                BlasRecurrence.transpose(src, dst, rows, cols);
+                String what = (f32 ? "F32 " : "F64 ") + rows + " x " + cols
+                        + (rowBytes * rows <= BlasRecurrence.TRANSPOSE_WHOLE_BYTES ? " (whole)" : " (by blocks)");
+                assertEquals(off, src.position(), what + ": source position");
+                assertEquals(off, dst.position(), what + ": destination position");
+                for (int i = 0; i < n + 2 * off; i++) {
+                    double got = f32 ? ((org.bytedeco.javacpp.FloatPointer) base).get(i) : ((org.bytedeco.javacpp.DoublePointer) base).get(i);
+                    int k = i - off;                                           // dst[j·rows + r] = src[r·cols + j]
+                    double want = k < 0 || k >= n ? -1 : off + (double) (k % rows) * cols + k / rows;
+                    if (got != want) assertEquals(want, got, what + ": element " + k);
+                }
+                base.deallocate();
+                srcBase.deallocate();
+            }
+        }
+    }
+
     /** A big column sum (a bias gradient) split over three threads gives the one-thread result to the bit. */
     @Test
     void splitColumnSumsGiveTheOneThreadResult() {
