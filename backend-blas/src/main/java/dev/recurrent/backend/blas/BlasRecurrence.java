@@ -215,16 +215,23 @@ final class BlasRecurrence implements BufferGemm {
         long rowBytes = (long) cols * (f32 ? Float.BYTES : Double.BYTES);
         int block = rowBytes * rows <= TRANSPOSE_WHOLE_BYTES ? rows
                 : (int) Math.max(1, Math.min(rows, TRANSPOSE_BLOCK_BYTES / Math.max(1, rowBytes)));
-        for (int i0 = 0; i0 < rows; i0 += block) {
-            int n = Math.min(block, rows - i0);
-            if (f32) {
-                FloatPointer s = new FloatPointer((FloatPointer) src), d = new FloatPointer((FloatPointer) dst);
-                long s0 = s.position() + (long) i0 * cols, d0 = d.position() + i0;
-                for (int j = 0; j < cols; j++) cblas_scopy(n, s.position(s0 + j), cols, d.position(d0 + (long) j * rows), 1);
-            } else {
-                DoublePointer s = new DoublePointer((DoublePointer) src), d = new DoublePointer((DoublePointer) dst);
-                long s0 = s.position() + (long) i0 * cols, d0 = d.position() + i0;
-                for (int j = 0; j < cols; j++) cblas_dcopy(n, s.position(s0 + j), cols, d.position(d0 + (long) j * rows), 1);
+        if (f32) {
+            FloatPointer s = new FloatPointer((FloatPointer) src), d = new FloatPointer((FloatPointer) dst);
+            long s0 = s.position(), d0 = d.position();
+            for (int i0 = 0; i0 < rows; i0 += block) {
+                int n = Math.min(block, rows - i0);
+                for (int j = 0; j < cols; j++) {
+                    cblas_scopy(n, s.position(s0 + (long) i0 * cols + j), cols, d.position(d0 + (long) j * rows + i0), 1);
+                }
+            }
+        } else {
+            DoublePointer s = new DoublePointer((DoublePointer) src), d = new DoublePointer((DoublePointer) dst);
+            long s0 = s.position(), d0 = d.position();
+            for (int i0 = 0; i0 < rows; i0 += block) {
+                int n = Math.min(block, rows - i0);
+                for (int j = 0; j < cols; j++) {
+                    cblas_dcopy(n, s.position(s0 + (long) i0 * cols + j), cols, d.position(d0 + (long) j * rows + i0), 1);
+                }
             }
         }
     }
