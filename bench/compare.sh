@@ -13,7 +13,7 @@
 #                          python3-torch otherwise runs on libblas.so.3, the reference BLAS, on this machine)
 #        TORCH_STOCK=0     skip stock PyTorch (the reference BLAS: W2 takes about 14 s a step)
 #        TORCH_BLAS_THREADS=N  OpenBLAS threads of pytorch+openblas (default: threads)
-#        TORCH_OMP_WAIT_POLICY  its OpenMP threads' wait policy (default PASSIVE; see torch_openblas)
+#        TORCH_OMP_WAIT_POLICY=P  its OpenMP threads' wait policy (default PASSIVE; see torch_openblas)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 threads="${1:-2}"; rounds="${2:-3}"; shift $(( $# > 2 ? 2 : $# )) || true
@@ -45,8 +45,8 @@ torch_openblas() {
   # over its OpenMP threads), so OpenBLAS gets the same threads. PyTorch's OpenMP threads then wait
   # passively: spinning, they hold the cores OpenBLAS's threads need (W1 LSTM about 1,000 ms a step).
   # Measured alternating on this machine (2026-11-22 15:10 UTC, ms a step), against the one OpenBLAS thread
-  # this script used before: W1 GRU 60-63 vs 72-92, W1 LSTM 76-98 vs 88-114, W1 Elman 22-24 vs 28-29,
-  # W2 480-526 vs 673-804, W3 18-26 vs 19-28. TORCH_BLAS_THREADS=1 gives that setting back.
+  # this script used before: W1 GRU 60-63 vs 72-92, W1 LSTM 72-99 vs 87-114, W1 Elman 22-24 vs 28-29,
+  # W2 480-526 vs 673-804, W3 18-26 vs 19-28 (bench/README.md). TORCH_BLAS_THREADS=1 gives that back.
   LD_LIBRARY_PATH="$blaslib" LD_PRELOAD="$blaslib/libopenblas.so.0" OPENBLAS_NUM_THREADS="${TORCH_BLAS_THREADS:-$threads}" \
     OMP_WAIT_POLICY="${TORCH_OMP_WAIT_POLICY:-PASSIVE}" torch "$@"
 }

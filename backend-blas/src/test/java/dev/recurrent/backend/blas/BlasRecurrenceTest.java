@@ -89,51 +89,60 @@ class BlasRecurrenceTest {
 
     /**
      * The weight transposes ({@code W_hhᵀ} for the backward's step products) give the transpose exactly:
-     * matrices small enough to go a whole column at a time, and bigger ones that go by blocks of rows, with
-     * a last block that is shorter, in both dtypes, from and to positions inside bigger buffers (nothing
-     * outside the destination's window is written, and the pointers' positions are kept).
+     * matrices small enough to go a whole column at a time, and bigger ones that go by blocks of rows, some
+     * with a last block that is shorter, in both dtypes, from and to positions inside bigger buffers (the
+     * source's and the destination's different, and both 0); nothing outside the destination's window is
+     * written, and the pointers' positions are kept.
      */
     @Test
     void weightTransposesAreExactWholeAndByBlocks() {
         NativeBlas.load();
-        // rows x cols: whole (small, and W1 LSTM's 1 MB); by blocks (W2's 4 MB, even; 1.2 MB and 1.12 MB, uneven)
+        // rows x cols, from small to W2's W_hh (2048 x 512, 4 MB in F32). Which go by blocks (over
+        // TRANSPOSE_WHOLE_BYTES) depends on the dtype: 1024 x 256 (W1 LSTM's) is 1 MB in F32, 2 MB in F64.
         int[][] shapes = {{3, 5}, {1024, 256}, {2048, 512}, {1000, 300}, {700, 200}, {1, 300_000}, {300_000, 1}};
+        int[][] offsets = {{3, 7}, {0, 0}};                                    // source, destination
         for (boolean f32 : new boolean[] {true, false}) {
+            int byBlocks = 0;
             for (int[] sh : shapes) {
-                int rows = sh[0], cols = sh[1], n = rows * cols, off = 7;
-                long rowBytes = (long) cols * (f32 ? 4 : 8);
-                Pointer src, dst, base, srcBase;                                   // the buffers at position 0
-                if (f32) {
-                    org.bytedeco.javacpp.FloatPointer s = new org.bytedeco.javacpp.FloatPointer(n + off), d = new org.bytedeco.javacpp.FloatPointer(n + 2 * off);
-                    for (int i = 0; i < n + off; i++) s.put(i, i);               // exact in float up to 2^24
-                    for (int i = 0; i < n + 2 * off; i++) d.put(i, -1f);
-                    src = new org.bytedeco.javacpp.FloatPointer(s).position(off);
-                    dst = new org.bytedeco.javacpp.FloatPointer(d).position(off);
-                    base = d;
-                    srcBase = s;
-                } else {
-                    org.bytedeco.javacpp.DoublePointer s = new org.bytedeco.javacpp.DoublePointer(n + off), d = new org.bytedeco.javacpp.DoublePointer(n + 2 * off);
-                    for (int i = 0; i < n + off; i++) s.put(i, i);
-                    for (int i = 0; i < n + 2 * off; i++) d.put(i, -1.0);
-                    src = new org.bytedeco.javacpp.DoublePointer(s).position(off);
-                    dst = new org.bytedeco.javacpp.DoublePointer(d).position(off);
-                    base = d;
-                    srcBase = s;
+                int rows = sh[0], cols = sh[1], n = rows * cols;
+                boolean blocked = (long) cols * (f32 ? 4 : 8) * rows > BlasRecurrence.TRANSPOSE_WHOLE_BYTES;
+                if (blocked) byBlocks++;
+                for (int[] o : offsets) {
+                    int so = o[0], dof = o[1], pad = 5;
+                    String what = (f32 ? "F32 " : "F64 ") + rows + " x " + cols + (blocked ? " (by blocks)" : " (whole)")
+                            + " from " + so + " to " + dof;
+                    Pointer srcBase, dstBase, src, dst;                        // the buffers at position 0, and the views
+                    if (f32) {
+                        org.bytedeco.javacpp.FloatPointer s = new org.bytedeco.javacpp.FloatPointer(n + so), d = new org.bytedeco.javacpp.FloatPointer(n + dof + pad);
+                        for (int i = 0; i < n + so; i++) s.put(i, i);          // exact in float up to 2^24
+                        for (int i = 0; i < n + dof + pad; i++) d.put(i, -1f);
+                        srcBase = s;
+                        dstBase = d;
+                        src = new org.bytedeco.javacpp.FloatPointer(s).position(so);
+                        dst = new org.bytedeco.javacpp.FloatPointer(d).position(dof);
+                    } else {
+                        org.bytedeco.javacpp.DoublePointer s = new org.bytedeco.javacpp.DoublePointer(n + so), d = new org.bytedeco.javacpp.DoublePointer(n + dof + pad);
+                        for (int i = 0; i < n + so; i++) s.put(i, i);
+                        for (int i = 0; i < n + dof + pad; i++) d.put(i, -1.0);
+                        srcBase = s;
+                        dstBase = d;
+                        src = new org.bytedeco.javacpp.DoublePointer(s).position(so);
+                        dst = new org.bytedeco.javacpp.DoublePointer(d).position(dof);
+                    }
+                    BlasRecurrence.transpose(src, dst, rows, cols);
+                    assertEquals(so, src.position(), what + ": source position");
+                    assertEquals(dof, dst.position(), what + ": destination position");
+                    for (int i = 0; i < n + dof + pad; i++) {
+                        double got = f32 ? ((org.bytedeco.javacpp.FloatPointer) dstBase).get(i) : ((org.bytedeco.javacpp.DoublePointer) dstBase).get(i);
+                        int k = i - dof;                                       // dst[j·rows + r] = src[r·cols + j]
+                        double want = k < 0 || k >= n ? -1 : so + (double) (k % rows) * cols + k / rows;
+                        if (got != want) assertEquals(want, got, what + ": element " + k);
+                    }
+                    srcBase.deallocate();
+                    dstBase.deallocate();
                 }
-                BlasRecurrence.transpose(src, dst, rows, cols);
-                String what = (f32 ? "F32 " : "F64 ") + rows + " x " + cols
-                        + (rowBytes * rows <= BlasRecurrence.TRANSPOSE_WHOLE_BYTES ? " (whole)" : " (by blocks)");
-                assertEquals(off, src.position(), what + ": source position");
-                assertEquals(off, dst.position(), what + ": destination position");
-                for (int i = 0; i < n + 2 * off; i++) {
-                    double got = f32 ? ((org.bytedeco.javacpp.FloatPointer) base).get(i) : ((org.bytedeco.javacpp.DoublePointer) base).get(i);
-                    int k = i - off;                                           // dst[j·rows + r] = src[r·cols + j]
-                    double want = k < 0 || k >= n ? -1 : off + (double) (k % rows) * cols + k / rows;
-                    if (got != want) assertEquals(want, got, what + ": element " + k);
-                }
-                base.deallocate();
-                srcBase.deallocate();
             }
+            assertTrue(byBlocks >= 2, (f32 ? "F32" : "F64") + ": only " + byBlocks + " shapes go by blocks; the test needs bigger ones");
         }
     }
 
