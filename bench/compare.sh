@@ -57,6 +57,9 @@ torches=(); [ "${TORCH_STOCK:-1}" != 0 ] && torches+=(pytorch); [ -n "${TORCH_OP
 [ ${#torches[@]} -gt 0 ] || { echo "compare.sh: TORCH_STOCK=0 needs TORCH_OPENBLAS=1 (nothing to compare with)" >&2; exit 2; }
 cols=("${backends[@]}" "${torches[@]}")
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), threads $threads, F32, $rounds rounds x $repeat steps (median of medians)"
+if [ -n "${TORCH_OPENBLAS:-}" ]; then
+  echo "# pytorch+openblas: OPENBLAS_NUM_THREADS=${TORCH_BLAS_THREADS:-$threads} OMP_WAIT_POLICY=${TORCH_OMP_WAIT_POLICY:-PASSIVE}, torch threads $threads"
+fi
 declare -A res round
 for w in "${workloads[@]}"; do
   read -r cell b t i h <<<"$(shape "$w")"
