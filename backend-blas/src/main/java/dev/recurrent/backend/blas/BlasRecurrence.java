@@ -211,29 +211,22 @@ final class BlasRecurrence implements BufferGemm {
      * whole column at a time and 1.4-1.7 ms by blocks of 256 rows, W1's (1 MB or less) is faster whole.
      */
     static void transpose(Pointer src, Pointer dst, int rows, int cols) {
-        boolean f32 = src instanceof FloatPointer;
-        long rowBytes = (long) cols * (f32 ? Float.BYTES : Double.BYTES);
+        long rowBytes = (long) cols * src.sizeof();
         int block = rowBytes * rows <= TRANSPOSE_WHOLE_BYTES ? rows
                 : (int) Math.max(1, Math.min(rows, TRANSPOSE_BLOCK_BYTES / Math.max(1, rowBytes)));
-        if (f32) {
-            FloatPointer s = new FloatPointer((FloatPointer) src), d = new FloatPointer((FloatPointer) dst);
-            long s0 = s.position(), d0 = d.position();
-            for (int i0 = 0; i0 < rows; i0 += block) {
-                int n = Math.min(block, rows - i0);
-                for (int j = 0; j < cols; j++) {
-                    cblas_scopy(n, s.position(s0 + (long) i0 * cols + j), cols, d.position(d0 + (long) j * rows + i0), 1);
-                }
-            }
-        } else {
-            DoublePointer s = new DoublePointer((DoublePointer) src), d = new DoublePointer((DoublePointer) dst);
-            long s0 = s.position(), d0 = d.position();
-            for (int i0 = 0; i0 < rows; i0 += block) {
-                int n = Math.min(block, rows - i0);
-                for (int j = 0; j < cols; j++) {
-                    cblas_dcopy(n, s.position(s0 + (long) i0 * cols + j), cols, d.position(d0 + (long) j * rows + i0), 1);
-                }
+        Pointer s = fresh(src), d = fresh(dst);
+        long s0 = s.position(), d0 = d.position();
+        for (int i0 = 0; i0 < rows; i0 += block) {
+            int n = Math.min(block, rows - i0);
+            for (int j = 0; j < cols; j++) {
+                OpenBlasBackend.copy(n, s.position(s0 + (long) i0 * cols + j), cols, d.position(d0 + (long) j * rows + i0), 1);
             }
         }
+    }
+
+    /** A view of its own of {@code p}'s memory, at {@code p}'s position (moving it leaves {@code p} alone). */
+    private static Pointer fresh(Pointer p) {
+        return p instanceof FloatPointer f ? new FloatPointer(f) : new DoublePointer((DoublePointer) p);
     }
 
     private Storage made(List<Storage> made, DType dtype, int size) {
@@ -274,7 +267,7 @@ final class BlasRecurrence implements BufferGemm {
     /** Three views (roles A, B, C) of {@code base}, each positioned per product. */
     private static Pointer[] views(Pointer base) {
         Pointer[] v = new Pointer[3];
-        for (int r = 0; r < 3; r++) v[r] = base instanceof FloatPointer f ? new FloatPointer(f) : new DoublePointer((DoublePointer) base);
+        for (int r = 0; r < 3; r++) v[r] = fresh(base);
         return v;
     }
 
@@ -381,10 +374,8 @@ final class BlasRecurrence implements BufferGemm {
                 int len = Math.toIntExact(length);
                 if (transpose) {
                     BlasRecurrence.transpose(view(b, 1, 0), ownPointer, rows, cols);
-                } else if (f32) {
-                    cblas_scopy(len, (FloatPointer) view(b, 1, bOff), 1, (FloatPointer) ownPointer, 1);
                 } else {
-                    cblas_dcopy(len, (DoublePointer) view(b, 1, bOff), 1, (DoublePointer) ownPointer, 1);
+                    OpenBlasBackend.copy(len, view(b, 1, bOff), ownPointer);
                 }
                 ownOf = b;
                 ownOff = bOff;
@@ -425,7 +416,7 @@ final class BlasRecurrence implements BufferGemm {
             if (scratchSize >= size) return;
             free();
             scratch = f32 ? new FloatPointer(size) : new DoublePointer(size);
-            rowView = f32 ? new FloatPointer((FloatPointer) scratch) : new DoublePointer((DoublePointer) scratch);
+            rowView = fresh(scratch);
             scratchSize = size;
         }
 

@@ -318,9 +318,12 @@ public final class OpenBlasBackend implements Backend {
     }
 
     /** {@code dst[0, count) = src[0, count)} from each view's position, by {@code ?copy}. */
-    private static void copy(int count, Pointer src, Pointer dst) {
-        if (src instanceof FloatPointer f) cblas_scopy(count, f, 1, (FloatPointer) dst, 1);
-        else cblas_dcopy(count, (DoublePointer) src, 1, (DoublePointer) dst, 1);
+    static void copy(int count, Pointer src, Pointer dst) { copy(count, src, 1, dst, 1); }
+
+    /** {@code dst[i·dstStride] = src[i·srcStride]} for i in [0, count), from each view's position, by {@code ?copy}. */
+    static void copy(int count, Pointer src, int srcStride, Pointer dst, int dstStride) {
+        if (src instanceof FloatPointer f) cblas_scopy(count, f, srcStride, (FloatPointer) dst, dstStride);
+        else cblas_dcopy(count, (DoublePointer) src, srcStride, (DoublePointer) dst, dstStride);
     }
 
     // ---- elementwise, reductions, layout: backend-cpu's loops over the direct buffers -------------
