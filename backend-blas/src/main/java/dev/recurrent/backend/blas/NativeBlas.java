@@ -3,6 +3,16 @@ package dev.recurrent.backend.blas;
 import dev.recurrent.core.backend.BackendUnavailableException;
 import dev.recurrent.core.backend.ThreadCount;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
 /**
  * Loads OpenBLAS (JavaCPP's {@code openblas_nolapack} presets: the BLAS symbols of the bundled
  * libopenblas, without the 24 MB LAPACK JNI glue) once per JVM, and sets OpenBLAS to one thread.
@@ -66,4 +76,54 @@ final class NativeBlas {
 
     /** The thread count asked for by {@code -Drnn.blas.threads} or {@code RNN_BLAS_THREADS}, else the core count. */
     static int configuredThreads() { return ThreadCount.configured("openblas", THREADS_PROPERTY, THREADS_ENVIRONMENT); }
+
+    /** System property and environment variable: {@code true} or {@code false} overrides {@link #smallKernels()}'s detection. */
+    static final String SMALL_KERNELS_PROPERTY = "rnn.blas.smallKernels";
+    static final String SMALL_KERNELS_ENVIRONMENT = "RNN_BLAS_SMALL_KERNELS";
+
+    /** OpenBLAS's kernel sets (its {@code OPENBLAS_CORETYPE} names) with a small-matrix {@code sgemm}. */
+    static final Set<String> SMALL_KERNEL_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
+
+    /** The CPU flags OpenBLAS's runtime dispatch needs before it picks one of {@link #SMALL_KERNEL_CORES}. */
+    static final List<String> AVX512_FLAGS = List.of("avx512f", "avx512bw", "avx512dq", "avx512vl");
+
+    /**
+     * Whether the OpenBLAS in use has {@code sgemm}'s small-matrix kernels, which compute C straight from A
+     * and B without packing them: OpenBLAS 0.3.28 has them in its SkylakeX, Cooperlake and SapphireRapids
+     * kernel sets, and uses them for products of at most 10⁶ multiply-adds (M·N·K). The presets' OpenBLAS
+     * picks its kernels at run time from the CPU, one of those sets on a CPU with AVX-512; so: what
+     * {@code -Drnn.blas.smallKernels} or {@code RNN_BLAS_SMALL_KERNELS} says (true or false), else the kernel set
+     * {@code OPENBLAS_CORETYPE} forces, else whether Linux's {@code /proc/cpuinfo} lists {@link #AVX512_FLAGS}
+     * (false where there is no such file). Used by {@link BlasRecurrence}'s step products.
+     */
+    static boolean smallKernels() {
+        String source = "-D" + SMALL_KERNELS_PROPERTY, value = System.getProperty(SMALL_KERNELS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            source = SMALL_KERNELS_ENVIRONMENT;
+            value = System.getenv(SMALL_KERNELS_ENVIRONMENT);
+        }
+        if (value == null || value.isBlank()) return smallKernels(System.getenv("OPENBLAS_CORETYPE"), cpuFlags(Path.of("/proc/cpuinfo")));
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("openblas: " + source + " must be true or false; got '" + value + "'");
+        };
+    }
+
+    /** {@link #smallKernels()} from the forced kernel set (null or blank: none) and the CPU's flags. */
+    static boolean smallKernels(String coreType, Set<String> cpuFlags) {
+        if (coreType != null && !coreType.isBlank()) return SMALL_KERNEL_CORES.contains(coreType.trim().toLowerCase(Locale.ROOT));
+        return cpuFlags.containsAll(AVX512_FLAGS);
+    }
+
+    /** The flags of the first processor that {@code cpuinfo} (Linux's /proc/cpuinfo) lists; none if it cannot be read. */
+    static Set<String> cpuFlags(Path cpuinfo) {
+        try (Stream<String> lines = Files.lines(cpuinfo)) {
+            return lines.filter(l -> l.startsWith("flags") && l.indexOf(':') > 0).findFirst()
+                    .map(l -> Set.copyOf(Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))))
+                    .orElse(Set.of());
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            return Set.of();
+        }
+    }
 }

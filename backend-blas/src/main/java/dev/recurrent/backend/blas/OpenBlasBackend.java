@@ -47,6 +47,7 @@ public final class OpenBlasBackend implements Backend {
     private final int threads;
     private final long smallGemmFlops;
     private final BlockCache blocks;
+    private final boolean smallKernels;
 
     /** Loads OpenBLAS; the thread count comes from the configuration (property, environment, core count). */
     public OpenBlasBackend() { this(NativeBlas.configuredThreads()); }
@@ -64,11 +65,21 @@ public final class OpenBlasBackend implements Backend {
      * be); released blocks are kept for reuse up to {@code cacheBytes} (0: freed at once).
      */
     OpenBlasBackend(int threads, long smallGemmFlops, long cacheBytes) {
+        this(threads, smallGemmFlops, cacheBytes, NativeBlas.smallKernels());
+    }
+
+    /**
+     * Tests: as {@link #OpenBlasBackend(int, long, long)}, and the F32 step products of whole sequences go
+     * through OpenBLAS's small-matrix {@code sgemm} when {@code smallKernels} (see {@link BlasRecurrence};
+     * otherwise: detected, {@link NativeBlas#smallKernels()}).
+     */
+    OpenBlasBackend(int threads, long smallGemmFlops, long cacheBytes, boolean smallKernels) {
         if (threads < 1) throw new IllegalArgumentException("openblas: thread count must be >= 1; got " + threads);
         NativeBlas.load();
         this.threads = threads;
         this.smallGemmFlops = smallGemmFlops;
         this.blocks = BlockCache.shared(cacheBytes);
+        this.smallKernels = smallKernels;
     }
 
     @Override public String name() { return NAME; }
@@ -79,12 +90,22 @@ public final class OpenBlasBackend implements Backend {
     /** The threads this backend splits big products and whole sequences over (OpenBLAS itself runs on one). */
     public int threads() { return threads; }
 
-    /** For example {@code openblas (BLAS vendor OpenBLAS, version 0.3.28, 2 threads, linux-x86_64)}. */
+    /**
+     * For example {@code openblas (BLAS vendor OpenBLAS, version 0.3.28, 2 threads, linux-x86_64, small-matrix
+     * sgemm)}, the last part when the step products use it ({@link #smallKernels()}).
+     */
     @Override
     public String describe() {
         return NAME + " (BLAS vendor OpenBLAS, version " + blasVersion().replace("OpenBLAS ", "") + ", " + threads
-                + (threads == 1 ? " thread" : " threads") + ", " + Loader.getPlatform() + ")";
+                + (threads == 1 ? " thread" : " threads") + ", " + Loader.getPlatform() + (smallKernels ? ", small-matrix sgemm" : "") + ")";
     }
+
+    /**
+     * Whether the F32 step products of whole sequences go through OpenBLAS's small-matrix {@code sgemm} (see
+     * {@link BlasRecurrence}; detected by {@link NativeBlas#smallKernels()}, {@code -Drnn.blas.smallKernels}
+     * overrides).
+     */
+    public boolean smallKernels() { return smallKernels; }
 
     @Override public String toString() { return describe(); }
 
@@ -555,13 +576,13 @@ public final class OpenBlasBackend implements Backend {
     @Override
     public Storage[] recurrence(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                                 int steps, int batch, int hidden) {
-        return new BlasRecurrence(this, threads, smallGemmFlops).forward(kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
+        return new BlasRecurrence(this, threads, smallGemmFlops, smallKernels).forward(kind, reverse, xp, whh, bhh, init, steps, batch, hidden);
     }
 
     @Override
     public Storage[] recurrenceBackward(CellKind kind, boolean reverse, Storage xp, Storage whh, Storage bhh, Storage[] init,
                                         Storage out, Storage saved, Storage grad, int steps, int batch, int hidden) {
-        return new BlasRecurrence(this, threads, smallGemmFlops)
+        return new BlasRecurrence(this, threads, smallGemmFlops, smallKernels)
                 .backward(kind, reverse, xp, whh, bhh, init, out, saved, grad, steps, batch, hidden);
     }
 }

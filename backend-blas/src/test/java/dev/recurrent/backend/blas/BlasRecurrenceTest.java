@@ -204,6 +204,35 @@ class BlasRecurrenceTest {
         check(three, CellKind.RELU, true, DType.F64, 4, 9, 17, 36);
     }
 
+    /**
+     * The F32 step products through OpenBLAS's small-matrix sgemm (forced on) and the flipped products (forced
+     * off) both match the defaults, at shapes that take the small path: two lanes of 16 rows and one lane of
+     * 16, the LSTM backward's k of 1024 in two parts, the GRU backward and the Elman forward accumulating into C,
+     * column blocks with a shorter last one (H = 40), W1's sizes.
+     */
+    @Test
+    void smallMatrixStepProductsMatchTheDefaults() {
+        assertTrue(BlasRecurrence.small(true, 16, 1024, 256) && BlasRecurrence.small(true, 16, 256, 1024)
+                && BlasRecurrence.small(true, 2, 120, 40), "W1's and the small shapes' step products take the small path");
+        assertTrue(!BlasRecurrence.small(false, 16, 1024, 256) && !BlasRecurrence.small(true, 32, 1024, 256)
+                && !BlasRecurrence.small(true, 16, 2048, 512), "off, 32 rows, W2's W_hh: the flipped products");
+        assertEquals(2, BlasRecurrence.smallParts(16, 1024));
+        assertEquals(1, BlasRecurrence.smallParts(16, 768));
+        assertEquals(5, BlasRecurrence.smallParts(16, 4096));
+        for (boolean small : new boolean[] {true, false}) {
+            OpenBlasBackend two = new OpenBlasBackend(2, 0, BlockCache.configuredCapacity(), small);
+            OpenBlasBackend one = new OpenBlasBackend(1, 0, BlockCache.configuredCapacity(), small);
+            assertEquals(small, two.smallKernels());
+            check(two, CellKind.LSTM, false, DType.F32, 4, 32, 256, 41);
+            check(two, CellKind.GRU, true, DType.F32, 4, 32, 256, 42);
+            check(two, CellKind.TANH, false, DType.F32, 4, 32, 256, 43);
+            check(one, CellKind.LSTM, true, DType.F32, 3, 16, 256, 44);
+            check(one, CellKind.GRU, false, DType.F32, 5, 12, 40, 45);
+            check(one, CellKind.RELU, false, DType.F32, 5, 7, 40, 46);
+            check(two, CellKind.GRU, false, DType.F32, 5, 9, 40, 47);
+        }
+    }
+
     @Property(tries = 30, seed = "4713")
     void agreesWithTheJavaBackend(@ForAll CellKind kind, @ForAll boolean reverse, @ForAll DType dtype,
                                   @ForAll @IntRange(min = 1, max = 4) int steps, @ForAll long seed) {
