@@ -56,20 +56,21 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * its own copy, see below).
  *
  * <p>Small-matrix sgemm. Where OpenBLAS has {@code sgemm}'s small-matrix kernels ({@link NativeBlas#smallKernels()}:
- * its AVX-512 kernel sets, which take a product of at most 10⁶ multiply-adds and compute C straight from A
- * and B, packing neither), an F32 step product of a lane of at most {@link #SMALL_ROWS} rows with a W_hh of
- * at most {@link #SMALL_WEIGHTS} elements goes through them instead: {@code C = A·op(B)} with op(B) as a
- * row-major [k, n] matrix (the forward's lanes transpose W_hh into their own copy; the backward's read W_hh as
- * stored, W_hhᵀ being its op(B)), C in blocks of {@link #SMALL_COLS} columns, and k in parts accumulated into
- * C where a block would pass 10⁶ (the LSTM backward's k of 1024 on 16 rows: two). C is written in place, so
- * there is no scratch and no copy. Measured on this backend's machine, one thread, medians of 15 rounds
- * interleaved: 16 rows, k 256, n 1024 (W1 LSTM's forward) 166 µs in blocks of 64 against 225 flipped; n 768
- * (GRU) 120 against 162; k 768, n 256 (GRU's backward) 107 against 164; k 1024 in two parts 142 against 206.
- * Blocks of 64, 128 and 192 columns ran alike, other widths slower. Not taken where it lost: 32 rows (W1 on
- * one thread: about even), and W2's 512 x 2048 W_hh (16 rows, 864-1203 µs against 731). W1 training steps
- * (batch 32, two lanes), alternating in one JVM: GRU 0.86-0.87, LSTM 0.87-0.92, Elman 0.87 of the time with
- * the flipped products. The results
- * differ from the flipped products' in rounding only (the kernels add in another order).
+ * its AVX-512 kernel sets, which take a product of at most 10⁶ multiply-adds, and with B transposed one of C
+ * at most 1200 elements, and compute C straight from A and B, packing neither), an F32 step product of a lane
+ * of at most {@link #SMALL_ROWS} rows with a W_hh of at most {@link #SMALL_WEIGHTS} elements goes through them
+ * instead, in blocks of {@link #SMALL_COLS} columns of C, each one call (or, where a block would pass 10⁶, one
+ * per part of k, accumulated: the LSTM backward's k of 1024 on 16 rows takes two). W_hh is read as stored (the
+ * lane's own copy, as below): the forward's [G·H, H] used transposed, the backward's untransposed. C is
+ * written in place, so there is no scratch and no copy. Measured on this backend's machine, one thread,
+ * medians of 15 rounds interleaved: 16 rows, k 256, n 1024 (W1 LSTM's forward) 147-166 µs against 193-225
+ * flipped; n 768 (GRU) 104-120 against 136-162; k 768, n 256 (GRU's backward) 107 against 164; k 1024 in two
+ * parts 142 against 206. Blocks of 64, 128 and 192 columns ran alike, other widths slower. Not taken where it
+ * lost: 32 rows (W1 on one thread: about even), and W2's 512 x 2048 W_hh (16 rows, 864-1203 µs against 731).
+ * W1 training steps (batch 32, two lanes), alternating in one JVM: GRU 0.85-0.90, LSTM 0.87-0.92, Elman 0.87
+ * of the time with the flipped products; reading the forward's W_hh transposed, rather than a transposed
+ * copy of it, was worth 4-10% more for LSTM, nothing for GRU. The results differ from the flipped products'
+ * in rounding only (the kernels add in another order).
  *
  * <p>Each lane's own weights. When the batch is split over two or more lanes, each lane copies the weights
  * of its products (their B, the same for every step of the call) into a block of its own on first use, on
@@ -374,8 +375,7 @@ final class BlasRecurrence implements BufferGemm {
         private OpenBlasStorage.Pin ownPin;
         private Pointer ownPointer;
         private Pointer ownView;                        // a second view of it, positioned per small-matrix call
-        private long ownBase;                           // ownView's position at the copy's first element
-        private boolean ownSmall;                       // whether it is smallWeights' form
+        private boolean ownTransposed;                  // whether it is W_hh transposed (else as stored)
 
         Lane(Pointer[][] views) { this.views = views; }
 
@@ -388,61 +388,48 @@ final class BlasRecurrence implements BufferGemm {
          * slice runs (RecurrenceKernels' Slices), so {@code lanes} is complete and visible here.
          */
         private Pointer weights(Buffer b, long bOff, long length, boolean f32) {
-            boolean transpose = b == laneTransposed;
-            if (!transpose && lanes.size() < 2) return view(b, 1, bOff);
-            if (!owns(b, bOff, length, false)) {
-                if (transpose) requireWholeTransposed(bOff, length);
-                own(b, bOff, length, f32, false, transpose ? laneTransposedRows : 0, laneTransposedCols);
-            }
-            return ownPointer;
-        }
-
-        /**
-         * {@code op(B) = Bᵀ} as a row-major [k, n] matrix, for {@link #smallProduct} (B [n, k] as the kernels see
-         * it): W_hh as stored when {@code b} is the W_hhᵀ the backward's kernels are told of (the lane's own copy
-         * when there are several lanes), else B transposed into the lane's own copy. A view for the caller to
-         * position, at op(B)'s first element.
-         */
-        private Pointer smallWeights(Buffer b, long bOff, int n, int k, boolean f32) {
-            boolean stored = b == laneTransposed;
-            long length = (long) n * k;
-            if (stored) requireWholeTransposed(bOff, length);
-            if (stored && lanes.size() < 2) return view(b, 1, bOff);
-            if (!owns(b, bOff, length, true)) own(b, bOff, length, f32, true, stored ? 0 : n, k);
-            return ownView.position(ownBase);
-        }
-
-        private void requireWholeTransposed(long bOff, long length) {
+            if (b != laneTransposed) return stored(b, bOff, length, f32);
             int rows = laneTransposedRows, cols = laneTransposedCols;
             if (bOff != 0 || length != (long) rows * cols) {
                 throw new IllegalStateException("openblas recurrence: W_hhᵀ asked for at " + bOff + " with " + length
                         + " elements; the lanes transpose all of W_hh [" + rows + ", " + cols + "]");
             }
-        }
-
-        /** Whether the lane's own copy is of these elements, in this form ({@code small}: {@link #smallWeights}'). */
-        private boolean owns(Buffer b, long bOff, long length, boolean small) {
-            return own != null && b == ownOf && bOff == ownOff && length == ownLength && small == ownSmall;
+            if (!owns(b, bOff, length, true)) own(b, bOff, length, f32, true);
+            return ownPointer;
         }
 
         /**
-         * Makes the lane's own copy of {@code length} elements of {@code b} from {@code bOff}: as stored when
-         * {@code rows} is 0, else their [rows, cols] matrix transposed.
+         * {@code length} elements from {@code bOff} of {@code b} as stored: this lane's own copy when the call
+         * made several lanes (see {@link #weights}), else the storage itself.
          */
-        private void own(Buffer b, long bOff, long length, boolean f32, boolean small, int rows, int cols) {
+        private Pointer stored(Buffer b, long bOff, long length, boolean f32) {
+            if (lanes.size() < 2) return view(b, 1, bOff);
+            if (!owns(b, bOff, length, false)) own(b, bOff, length, f32, false);
+            return ownPointer;
+        }
+
+        /** Whether the lane's own copy is of these elements, as stored or (W_hh) transposed. */
+        private boolean owns(Buffer b, long bOff, long length, boolean transposed) {
+            return own != null && b == ownOf && bOff == ownOff && length == ownLength && transposed == ownTransposed;
+        }
+
+        /**
+         * Makes the lane's own copy of {@code length} elements of {@code b} from {@code bOff}: as stored, or
+         * {@code transposed} (W_hh [laneTransposedRows, laneTransposedCols] into its transpose).
+         */
+        private void own(Buffer b, long bOff, long length, boolean f32, boolean transposed) {
             releaseOwn();
             own = backend.allocate(f32 ? DType.F32 : DType.F64, Math.toIntExact(length));
             ownPin = own.pin();
             ownPointer = f32 ? ownPin.floatPointer() : ownPin.doublePointer();
             ownView = fresh(ownPointer);
-            ownBase = ownView.position();
             // ?copy, not Pointer.memcpy: memcpy reads a view's position as bytes, these views count elements.
-            if (rows > 0) BlasRecurrence.transpose(view(b, 1, bOff), ownPointer, rows, cols);
+            if (transposed) BlasRecurrence.transpose(view(b, 1, bOff), ownPointer, laneTransposedRows, laneTransposedCols);
             else OpenBlasBackend.copy(Math.toIntExact(length), view(b, 1, bOff), ownPointer);
             ownOf = b;
             ownOff = bOff;
             ownLength = length;
-            ownSmall = small;
+            ownTransposed = transposed;
         }
 
         /** B of a matrix-vector product: the lane's transpose of W_hh when it is that buffer, else B as stored. */
@@ -527,24 +514,28 @@ final class BlasRecurrence implements BufferGemm {
         }
 
         /**
-         * {@code C (=|+=) op(A)·Bᵀ} by OpenBLAS's small-matrix {@code sgemm} (see the class comment): Bᵀ as a
-         * row-major [k, n] matrix ({@link #smallWeights}), C in blocks of {@link #SMALL_COLS} columns and, where
-         * {@code m·SMALL_COLS·k} would pass {@link #SMALL_PRODUCT}, k in parts accumulated into the block, so
-         * that every call is one the small kernels take.
+         * {@code C (=|+=) op(A)·Bᵀ} by OpenBLAS's small-matrix {@code sgemm} (see the class comment), B read as
+         * stored ({@link #stored}): B [n, k] used transposed, in blocks of {@link #SMALL_COLS} of its rows; or,
+         * when {@code b} is the W_hhᵀ the backward's kernels are told of, W_hh [k, n] (which is Bᵀ) untransposed,
+         * in blocks of as many columns. Each block of C is one call, or, where {@code m·SMALL_COLS·k} would pass
+         * {@link #SMALL_PRODUCT}, several over parts of k accumulated into it, so that every call is one the
+         * small kernels take.
          */
         private void smallProduct(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, FloatBuffer c,
                                   int cOff, boolean accumulate, int m, int n, int k) {
-            FloatPointer w = (FloatPointer) smallWeights(b, bOff, n, k, true);
-            long w0 = w.position();
+            boolean wT = b == laneTransposed;          // holds Bᵀ = W_hh [k, n]
+            Pointer base = stored(b, bOff, (long) n * k, true);
+            FloatPointer w = (FloatPointer) (base == ownPointer ? ownView : base);
+            long w0 = base.position();
             int parts = smallParts(m, k), lda = transA ? m : k, opA = transA ? CblasTrans : CblasNoTrans;
             for (int j = 0; j < n; j += SMALL_COLS) {
                 int cols = Math.min(SMALL_COLS, n - j);
                 for (int p = 0; p < parts; p++) {
                     int k0 = (int) ((long) k * p / parts), k1 = (int) ((long) k * (p + 1) / parts);
-                    cblas_sgemm(CblasRowMajor, opA, CblasNoTrans, m, cols, k1 - k0, 1f,
+                    cblas_sgemm(CblasRowMajor, opA, wT ? CblasNoTrans : CblasTrans, m, cols, k1 - k0, 1f,
                             (FloatPointer) view(a, 0, aOff + (transA ? (long) k0 * m : k0)), lda,
-                            w.position(w0 + (long) k0 * n + j), n, p == 0 && !accumulate ? 0f : 1f,
-                            (FloatPointer) view(c, 2, cOff + j), n);
+                            w.position(w0 + (wT ? (long) k0 * n + j : (long) j * k + k0)), wT ? n : k,
+                            p == 0 && !accumulate ? 0f : 1f, (FloatPointer) view(c, 2, cOff + j), n);
                 }
             }
         }
