@@ -57,15 +57,17 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  *
  * <p>Small-matrix sgemm. Where OpenBLAS has {@code sgemm}'s small-matrix kernels ({@link NativeBlas#smallKernels()}:
  * its AVX-512 kernel sets, which take a product of at most 10⁶ multiply-adds, and with B transposed one of C
- * at most 1200 elements, and compute C straight from A and B, packing neither), an F32 step product of a lane
- * of at most {@link #SMALL_ROWS} rows with a W_hh of at most {@link #SMALL_WEIGHTS} elements goes through them
- * instead, in blocks of {@link #SMALL_COLS} columns of C, each one call (or, where a block would pass 10⁶, one
+ * at most 1200 elements and k at least 32, and compute C straight from A and B, packing neither), an F32
+ * step product of a lane of at most {@link #SMALL_ROWS} rows with a W_hh of at most {@link #SMALL_WEIGHTS}
+ * elements (and, in the forward, H at least 32) goes through them instead, in blocks of {@link #SMALL_COLS}
+ * columns of C, each one call (or, where a block would pass 10⁶, one
  * per part of k, accumulated: the LSTM backward's k of 1024 on 16 rows takes two). W_hh is read as stored (the
  * lane's own copy, as below): the forward's [G·H, H] used transposed, the backward's untransposed. C is
  * written in place, so there is no scratch and no copy. Measured on this backend's machine, one thread,
  * medians of 15 rounds interleaved: 16 rows, k 256, n 1024 (W1 LSTM's forward) 147-166 µs against 193-225
  * flipped; n 768 (GRU) 104-120 against 136-162; k 768, n 256 (GRU's backward) 107 against 164; k 1024 in two
- * parts 142 against 206. Blocks of 64, 128 and 192 columns ran alike, other widths slower. Not taken where it
+ * parts 142 against 206. Blocks of 64, 128 and 192 columns ran alike with W_hh untransposed, other widths
+ * slower; with B transposed, 16 rows allow at most 75 (1200 elements of C). Not taken where it
  * lost: 32 rows (W1 on one thread: about even), and W2's 512 x 2048 W_hh (16 rows, 864-1203 µs against 731).
  * W1 training steps (batch 32, two lanes), alternating in one JVM: GRU 0.85-0.90, LSTM 0.87-0.92, Elman 0.87
  * of the time with the flipped products; reading the forward's W_hh transposed, rather than a transposed
@@ -97,9 +99,10 @@ final class BlasRecurrence implements BufferGemm {
     private final List<Pointer[]> views = new ArrayList<>();          // views.get(i)[role] for buffers.get(i)
     private final List<Lane> lanes = new ArrayList<>();
     /**
-     * Set by the backward when it has several lanes: this buffer holds W_hh [rows, cols], but the kernels
-     * are handed it as W_hhᵀ [cols, rows], and each lane makes that transpose as its own copy (no copy on
-     * the calling thread while the other cores wait, and no second copy by each lane).
+     * Set by the backward when its batch has more than one row: this buffer holds W_hh [rows, cols], but the
+     * kernels are handed it as W_hhᵀ [cols, rows]. Each lane makes that transpose as its own copy for the
+     * flipped products (no copy on the calling thread while the other cores wait, and no second copy by
+     * each lane), or reads W_hh as stored for the small-matrix ones, W_hh being the op(B) they need.
      */
     private Buffer laneTransposed;
     private int laneTransposedRows, laneTransposedCols;
@@ -204,17 +207,20 @@ final class BlasRecurrence implements BufferGemm {
     static final int SMALL_ROWS = 16;
     /** Elements of W_hh up to which it may: 256 x 1024 (1 MB) gains, 512 x 2048 loses (see the class comment). */
     static final long SMALL_WEIGHTS = 1 << 18;
-    /** Columns of C per small-matrix call. */
+    /** Columns of C per small-matrix call: SMALL_ROWS of them stay within {@link #SMALL_TRANSPOSED_C}. */
     static final int SMALL_COLS = 64;
     /** The most multiply-adds (M·N·K) of a product that OpenBLAS 0.3.28 gives its small-matrix kernels. */
     static final long SMALL_PRODUCT = 1_000_000;
+    /** With B transposed, the most elements of C, and the least k, of a product it gives them. */
+    static final int SMALL_TRANSPOSED_C = 1200, SMALL_TRANSPOSED_MIN_K = 32;
 
     /**
-     * Whether a flipped-shape F32 step product ({@code [m, k]·[k, n]}, m > 1) takes the small-matrix sgemm,
-     * given whether OpenBLAS has it.
+     * Whether a flipped-shape F32 step product ({@code [m, k]·op(B)}, op(B) [k, n], m > 1) takes the
+     * small-matrix sgemm, given whether OpenBLAS has it and whether B is used transposed (the forward's
+     * W_hh; OpenBLAS packs such a product of a k under 32 after all).
      */
-    static boolean small(boolean smallKernels, int m, int n, int k) {
-        return smallKernels && m <= SMALL_ROWS && (long) n * k <= SMALL_WEIGHTS;
+    static boolean small(boolean smallKernels, int m, int n, int k, boolean transB) {
+        return smallKernels && m <= SMALL_ROWS && (long) n * k <= SMALL_WEIGHTS && (!transB || k >= SMALL_TRANSPOSED_MIN_K);
     }
 
     /** Parts of k for a small-matrix product of m rows: the fewest with {@code m·SMALL_COLS·⌈k/parts⌉ <= SMALL_PRODUCT}. */
@@ -389,13 +395,18 @@ final class BlasRecurrence implements BufferGemm {
          */
         private Pointer weights(Buffer b, long bOff, long length, boolean f32) {
             if (b != laneTransposed) return stored(b, bOff, length, f32);
+            requireWholeTransposed(bOff, length);
+            if (!owns(b, bOff, length, true)) own(b, bOff, length, f32, true);
+            return ownPointer;
+        }
+
+        /** The lanes read W_hhᵀ only whole: a product on part of it is a bug in the kernels. */
+        private void requireWholeTransposed(long bOff, long length) {
             int rows = laneTransposedRows, cols = laneTransposedCols;
             if (bOff != 0 || length != (long) rows * cols) {
                 throw new IllegalStateException("openblas recurrence: W_hhᵀ asked for at " + bOff + " with " + length
-                        + " elements; the lanes transpose all of W_hh [" + rows + ", " + cols + "]");
+                        + " elements; the lanes take all of W_hh [" + rows + ", " + cols + "]");
             }
-            if (!owns(b, bOff, length, true)) own(b, bOff, length, f32, true);
-            return ownPointer;
         }
 
         /**
@@ -497,7 +508,7 @@ final class BlasRecurrence implements BufferGemm {
                         (FloatPointer) view(c, 2, cOff), n);
                 return;
             }
-            if (small(smallKernels, m, n, k)) {
+            if (small(smallKernels, m, n, k, b != laneTransposed)) {
                 smallProduct(a, aOff, transA, b, bOff, c, cOff, accumulate, m, n, k);
                 return;
             }
@@ -524,6 +535,7 @@ final class BlasRecurrence implements BufferGemm {
         private void smallProduct(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, FloatBuffer c,
                                   int cOff, boolean accumulate, int m, int n, int k) {
             boolean wT = b == laneTransposed;          // holds Bᵀ = W_hh [k, n]
+            if (wT) requireWholeTransposed(bOff, (long) n * k);
             Pointer base = stored(b, bOff, (long) n * k, true);
             FloatPointer w = (FloatPointer) (base == ownPointer ? ownView : base);
             long w0 = base.position();

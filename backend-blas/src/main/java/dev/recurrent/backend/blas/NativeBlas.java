@@ -94,7 +94,9 @@ final class NativeBlas {
      * picks its kernels at run time from the CPU, one of those sets on a CPU with AVX-512; so: what
      * {@code -Drnn.blas.smallKernels} or {@code RNN_BLAS_SMALL_KERNELS} says (true or false), else the kernel set
      * {@code OPENBLAS_CORETYPE} forces, else whether Linux's {@code /proc/cpuinfo} lists {@link #AVX512_FLAGS}
-     * (false where there is no such file). Used by {@link BlasRecurrence}'s step products.
+     * (false where there is no such file). A kernel set OpenBLAS does not know (it then detects one itself)
+     * counts as one without them: a wrong guess costs speed only, OpenBLAS checks each call's size itself.
+     * Used by {@link BlasRecurrence}'s step products.
      */
     static boolean smallKernels() {
         String source = "-D" + SMALL_KERNELS_PROPERTY, value = System.getProperty(SMALL_KERNELS_PROPERTY);

@@ -190,8 +190,9 @@ class BlasRecurrenceTest {
 
     /**
      * On three threads, with every weight-gradient product split into bands: the batch runs as slices side
-     * by side (16 rows: 5, 5, 6; 17: 5, 6, 6), each slice's step products flipped ({@code Cᵀ = W·hᵀ}) and
-     * copied (forward) or added (GRU's backward) into place.
+     * by side (16 rows: 5, 5, 6; 17: 5, 6, 6), each slice's F32 step products through the small-matrix sgemm
+     * where OpenBLAS has it, else (and F64's always) flipped ({@code Cᵀ = W·hᵀ}) and copied (forward) or
+     * added (GRU's backward) into place.
      */
     @Test
     void slicesAndBandsOnThreeThreadsMatchTheDefaults() {
@@ -212,10 +213,15 @@ class BlasRecurrenceTest {
      */
     @Test
     void smallMatrixStepProductsMatchTheDefaults() {
-        assertTrue(BlasRecurrence.small(true, 16, 1024, 256) && BlasRecurrence.small(true, 16, 256, 1024)
-                && BlasRecurrence.small(true, 2, 120, 40), "W1's and the small shapes' step products take the small path");
-        assertTrue(!BlasRecurrence.small(false, 16, 1024, 256) && !BlasRecurrence.small(true, 32, 1024, 256)
-                && !BlasRecurrence.small(true, 16, 2048, 512), "off, 32 rows, W2's W_hh: the flipped products");
+        assertTrue(BlasRecurrence.small(true, 16, 1024, 256, true) && BlasRecurrence.small(true, 16, 256, 1024, false)
+                && BlasRecurrence.small(true, 2, 120, 40, true) && BlasRecurrence.small(true, 2, 40, 120, false),
+                "W1's and the small shapes' step products take the small path");
+        assertTrue(!BlasRecurrence.small(false, 16, 1024, 256, true) && !BlasRecurrence.small(true, 32, 1024, 256, true)
+                && !BlasRecurrence.small(true, 16, 2048, 512, true) && !BlasRecurrence.small(true, 16, 64, 16, true),
+                "off, 32 rows, W2's W_hh, a forward's k under 32: the flipped products");
+        assertTrue(BlasRecurrence.small(true, 16, 16, 64, false), "the backward's k is 4·H: no lower limit there");
+        assertTrue(BlasRecurrence.SMALL_ROWS * BlasRecurrence.SMALL_COLS <= BlasRecurrence.SMALL_TRANSPOSED_C,
+                "a block of C within what OpenBLAS's small kernels take with B transposed");
         assertEquals(2, BlasRecurrence.smallParts(16, 1024));
         assertEquals(1, BlasRecurrence.smallParts(16, 768));
         assertEquals(5, BlasRecurrence.smallParts(16, 4096));
