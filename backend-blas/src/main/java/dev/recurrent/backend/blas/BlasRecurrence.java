@@ -55,24 +55,24 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * the backward passes {@code W_hhᵀ} so that its products take this path too (each lane transposes W_hh into
  * its own copy, see below).
  *
- * <p>Small-matrix sgemm. Where OpenBLAS has {@code sgemm}'s small-matrix kernels ({@link NativeBlas#smallKernels()}:
- * its AVX-512 kernel sets, which take a product of at most 10⁶ multiply-adds, and with B transposed one of C
- * at most 1200 elements and k at least 32, and compute C straight from A and B, packing neither), an F32
- * step product of a lane of at most {@link #SMALL_ROWS} rows with a W_hh of at most {@link #SMALL_WEIGHTS}
- * elements (and, in the forward, H at least 32) goes through them instead, in blocks of {@link #SMALL_COLS}
- * columns of C, each one call (or, where a block would pass 10⁶, one
- * per part of k, accumulated: the LSTM backward's k of 1024 on 16 rows takes two). W_hh is read as stored (the
- * lane's own copy, as below): the forward's [G·H, H] used transposed, the backward's untransposed. C is
- * written in place, so there is no scratch and no copy. Measured on this backend's machine, one thread,
- * medians of 15 rounds interleaved: 16 rows, k 256, n 1024 (W1 LSTM's forward) 147-166 µs against 193-225
- * flipped; n 768 (GRU) 104-120 against 136-162; k 768, n 256 (GRU's backward) 107 against 164; k 1024 in two
- * parts 142 against 206. Blocks of 64, 128 and 192 columns ran alike with W_hh untransposed, other widths
- * slower; with B transposed, 16 rows allow at most 75 (1200 elements of C). Not taken where it
- * lost: 32 rows (W1 on one thread: about even), and W2's 512 x 2048 W_hh (16 rows, 864-1203 µs against 731).
- * W1 training steps (batch 32, two lanes), alternating in one JVM: GRU 0.85-0.90, LSTM 0.87-0.92, Elman 0.87
- * of the time with the flipped products; reading the forward's W_hh transposed, rather than a transposed
- * copy of it, was worth 4-10% more for LSTM, nothing for GRU. The results differ from the flipped products'
- * in rounding only (the kernels add in another order).
+ * <p>Small-matrix sgemm. Where OpenBLAS has {@code sgemm}'s small-matrix kernels ({@link
+ * NativeBlas#smallKernels()}: its AVX-512 kernel sets, which take a product of at most 10⁶ multiply-adds, and
+ * with B transposed one of C at most 1200 elements and k at least 32, and compute C straight from A and B,
+ * packing neither), an F32 step product of a lane of at most {@link #SMALL_ROWS} rows with a W_hh of at most
+ * {@link #SMALL_WEIGHTS} elements (and, in the forward, H at least 32) goes through them instead, in blocks of
+ * {@link #SMALL_COLS} columns of C, each one call (or, where a block would pass 10⁶, one per part of k,
+ * accumulated: the LSTM backward's k of 1024 on 16 rows takes two). W_hh is read as stored (the lane's own
+ * copy, as below): the forward's [G·H, H] used transposed, the backward's untransposed. C is written in place,
+ * so there is no scratch and no copy. Measured on this backend's machine, one thread, medians of 15 rounds
+ * interleaved: 16 rows, k 256, n 1024 (W1 LSTM's forward) 147-166 µs against 193-225 flipped; n 768 (GRU)
+ * 104-120 against 136-162; k 768, n 256 (GRU's backward) 107 against 164; k 1024 in two parts 142 against 206.
+ * Blocks of 64, 128 and 192 columns ran alike with W_hh untransposed, other widths slower; with B transposed,
+ * 16 rows allow at most 75 (1200 elements of C). Not taken where it lost: 32 rows (W1 on one thread: about
+ * even), and W2's 512 x 2048 W_hh (16 rows, 864-1203 µs against 731). W1 training steps (batch 32, two lanes),
+ * alternating in one JVM: GRU 0.85-0.90, LSTM 0.87-0.92, Elman 0.87 of the time with the flipped products;
+ * reading the forward's W_hh transposed, rather than a transposed copy of it, was worth 4-10% more for LSTM,
+ * nothing for GRU. The results differ from the flipped products' in rounding only (the kernels add in another
+ * order).
  *
  * <p>Each lane's own weights. When the batch is split over two or more lanes, each lane copies the weights
  * of its products (their B, the same for every step of the call) into a block of its own on first use, on
