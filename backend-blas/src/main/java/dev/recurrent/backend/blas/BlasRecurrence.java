@@ -247,7 +247,7 @@ final class BlasRecurrence implements BufferGemm {
         long rowBytes = (long) cols * src.sizeof();
         int block = rowBytes * rows <= TRANSPOSE_WHOLE_BYTES ? rows
                 : (int) Math.max(1, Math.min(rows, TRANSPOSE_BLOCK_BYTES / Math.max(1, rowBytes)));
-        Pointer s = fresh(src), d = fresh(dst);
+        Pointer s = OpenBlasBackend.fresh(src), d = OpenBlasBackend.fresh(dst);
         long s0 = s.position(), d0 = d.position();
         for (int i0 = 0; i0 < rows; i0 += block) {
             int n = Math.min(block, rows - i0);
@@ -257,10 +257,6 @@ final class BlasRecurrence implements BufferGemm {
         }
     }
 
-    /** A view of its own of {@code p}'s memory, at {@code p}'s position (moving it leaves {@code p} alone). */
-    private static Pointer fresh(Pointer p) {
-        return p instanceof FloatPointer f ? new FloatPointer(f) : new DoublePointer((DoublePointer) p);
-    }
 
     private Storage made(List<Storage> made, DType dtype, int size) {
         Storage s = backend.allocate(dtype, size);
@@ -300,7 +296,7 @@ final class BlasRecurrence implements BufferGemm {
     /** Three views (roles A, B, C) of {@code base}, each positioned per product. */
     private static Pointer[] views(Pointer base) {
         Pointer[] v = new Pointer[3];
-        for (int r = 0; r < 3; r++) v[r] = fresh(base);
+        for (int r = 0; r < 3; r++) v[r] = OpenBlasBackend.fresh(base);
         return v;
     }
 
@@ -433,7 +429,7 @@ final class BlasRecurrence implements BufferGemm {
             own = backend.allocate(f32 ? DType.F32 : DType.F64, Math.toIntExact(length));
             ownPin = own.pin();
             ownPointer = f32 ? ownPin.floatPointer() : ownPin.doublePointer();
-            ownView = fresh(ownPointer);
+            ownView = OpenBlasBackend.fresh(ownPointer);
             // ?copy, not Pointer.memcpy: memcpy reads a view's position as bytes, these views count elements.
             if (transposed) BlasRecurrence.transpose(view(b, 1, bOff), ownPointer, laneTransposedRows, laneTransposedCols);
             else OpenBlasBackend.copy(Math.toIntExact(length), view(b, 1, bOff), ownPointer);
@@ -476,7 +472,7 @@ final class BlasRecurrence implements BufferGemm {
             if (scratchSize >= size) return;
             free();
             scratch = f32 ? new FloatPointer(size) : new DoublePointer(size);
-            rowView = fresh(scratch);
+            rowView = OpenBlasBackend.fresh(scratch);
             scratchSize = size;
         }
 

@@ -335,7 +335,12 @@ public final class OpenBlasBackend implements Backend {
 
     /** A fresh view of the pinned storage's pointer (the storage's own is shared and never moved). */
     private static Pointer view(DType dtype, OpenBlasStorage.Pin p) {
-        return dtype == DType.F32 ? new FloatPointer(p.floatPointer()) : new DoublePointer(p.doublePointer());
+        return fresh(dtype == DType.F32 ? p.floatPointer() : p.doublePointer());
+    }
+
+    /** A view of its own of {@code p}'s memory, at {@code p}'s position (moving it leaves {@code p} alone). */
+    static Pointer fresh(Pointer p) {
+        return p instanceof FloatPointer f ? new FloatPointer(f) : new DoublePointer((DoublePointer) p);
     }
 
     /** {@code dst[0, count) = src[0, count)} from each view's position, by {@code ?copy}. */
