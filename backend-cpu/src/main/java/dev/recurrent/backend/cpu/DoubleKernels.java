@@ -238,7 +238,8 @@ final class DoubleKernels {
         }
     }
 
-    // SUM with inner == 1: out[o] = x[o*n] + ... + x[o*n + n-1], in double, several short rows per chunk.
+    // SUM with inner == 1: out[o] = x[o*n] + ... + x[o*n + n-1] in double, several short rows per chunk; a long row
+    // in chunks of CHUNK from its start, each summed by the loops' sum (eight partial sums), added in order.
     private static void sumRows(DoubleBuffer x, int outer, int n, DoubleBuffer out, double[][] s) {
         if (n > CHUNK) {
             for (int o = 0, base = 0; o < outer; o++, base += n) {

@@ -244,6 +244,10 @@ class ChunkedKernelsTest {
                         double[] e = new double[outer * inner];
                         for (int o = 0; o < outer; o++) {
                             for (int i = 0; i < inner; i++) {
+                                if (op == ReduceOp.SUM && inner == 1) {
+                                    e[o] = ElementwiseTest.round(rowSum(x, o * n, n), dtype);
+                                    continue;
+                                }
                                 double v = op == ReduceOp.SUM ? 0 : op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
                                 for (int j = 0; j < n; j++) {
                                     double t = x[(o * n + j) * inner + i];
@@ -255,6 +259,66 @@ class ChunkedKernelsTest {
                         assertSame(op + " " + dtype + (direct ? " direct " : " heap ") + Arrays.toString(c), e, out);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A row sum in the documented order: chunks of C from the row's start; in a chunk, element j into partial
+     * sum j mod 8 (the last m mod 8 into partial 0), the eight added pairwise; the chunks' sums in order.
+     */
+    private static double rowSum(double[] x, int from, int n) {
+        double s = 0;
+        for (int c = 0; c < n; c += C) {
+            int m = Math.min(C, n - c), j = 0;
+            double[] a = new double[8];
+            for (; j + 8 <= m; j += 8) for (int q = 0; q < 8; q++) a[q] += x[from + c + j + q];
+            for (; j < m; j++) a[0] += x[from + c + j];
+            s += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+        }
+        return s;
+    }
+
+    /**
+     * Row sums of finite values, where the order of the additions shows in the result: every length around
+     * the eight partial sums and the chunk, the exact order to the bit, and within a few ulp of the exact sum.
+     */
+    @Test
+    void rowSumsAddEightPartialSumsPerChunk() {
+        Random r = new Random(11);
+        int[] lengths = {1, 7, 8, 9, 15, 17, 63, 100, C - 1, C, C + 1, C + 7, 2 * C + 13, 5 * C + 3};
+        for (DType dtype : DType.values()) {
+            for (int n : lengths) {
+                int outer = 3;
+                double[] x = new double[outer * n];
+                for (int i = 0; i < x.length; i++) x[i] = ElementwiseTest.round(Math.scalb(r.nextDouble() - 0.3, r.nextInt(40) - 20), dtype);
+                for (int i = 0; i + 1 < x.length; i += 1 + r.nextInt(2 * n)) {   // ±2^40 pairs: what survives them shows the order
+                    x[i] = Math.scalb(1.0, 40);
+                    x[i + 1 + r.nextInt(Math.min(9, x.length - i - 1))] = -Math.scalb(1.0, 40);
+                }
+                if (n > 1) {
+                    // Row 0: values in [-1, 1) with ±2^40 first and last (in the tail's partial, 0 unless n is a
+                    // multiple of 8): the partial that holds them keeps its other values to 2^-12 only.
+                    for (int i = 0; i < n; i++) x[i] = ElementwiseTest.round(2 * r.nextDouble() - 1, dtype);
+                    x[0] = Math.scalb(1.0, 40);
+                    x[n - 1] = -Math.scalb(1.0, 40);
+                }
+                Buf in = Buf.of(dtype, true, x, 1), out = Buf.of(dtype, true, new double[outer], 2);
+                if (dtype == DType.F32) BufferKernels.reduce(ReduceOp.SUM, in.f(), outer, n, 1, out.f());
+                else BufferKernels.reduce(ReduceOp.SUM, in.d(), outer, n, 1, out.d());
+                double[] e = new double[outer], got = out.values();
+                for (int o = 0; o < outer; o++) {
+                    e[o] = ElementwiseTest.round(rowSum(x, o * n, n), dtype);
+                    java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+                    double scale = 0;
+                    for (int j = 0; j < n; j++) {
+                        exact = exact.add(new java.math.BigDecimal(x[o * n + j]));
+                        scale += Math.abs(x[o * n + j]);
+                    }
+                    double bound = (dtype == DType.F32 ? Math.ulp((float) exact.doubleValue()) : 0) + 4 * n * Math.ulp(1.0) * scale;
+                    assertEquals(exact.doubleValue(), got[o], bound, "row " + o + " of length " + n + " " + dtype);
+                }
+                assertSame("row sums of length " + n + " " + dtype, e, out);
             }
         }
     }

@@ -25,7 +25,12 @@ public final class Expand implements Op {
         return target;
     }
 
+    /**
+     * One element (the gradient of a sum, a scalar loss's seed) is a fill; anything else a broadcast add of
+     * zero, which makes a negative zero positive.
+     */
     @Override public Storage forward(Backend be, Shape out, Tensor... in) {
+        if (in[0].size() == 1) return be.full(in[0].dtype(), out.size(), be.toDoubleArray(in[0].storage())[0]);
         Storage zero = be.full(in[0].dtype(), 1, 0.0);
         Storage y = be.binary(BinaryOp.ADD, in[0].storage(), in[0].shape(), zero, Shape.scalar(), out);
         zero.release();

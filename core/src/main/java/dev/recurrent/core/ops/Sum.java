@@ -52,15 +52,25 @@ public final class Sum implements Op {
         return out;
     }
 
+    /**
+     * One reduction per run of adjacent axes, from the last run: axes i..j of x are one axis of
+     * {@code dim(i)·...·dim(j)} elements in memory, so the sum of a whole tensor is one pass, added in the
+     * backend's precision (double for F32) throughout rather than rounded to the dtype after each axis.
+     */
     @Override public Storage forward(Backend be, Shape out, Tensor... in) {
         Shape s = in[0].shape();
         Storage cur = in[0].storage();
         int[] a = normalise(s, axes);
-        for (int i = a.length - 1; i >= 0; i--) {
-            Storage next = be.reduce(ReduceOp.SUM, cur, s.outer(a[i]), s.dim(a[i]), s.inner(a[i]));
+        for (int j = a.length - 1; j >= 0; ) {
+            int i = j;
+            while (i > 0 && a[i - 1] == a[i] - 1) i--;
+            long n = 1;
+            for (int q = i; q <= j; q++) n *= s.dim(a[q]);
+            Storage next = be.reduce(ReduceOp.SUM, cur, s.outer(a[i]), (int) n, s.inner(a[j]));
             if (cur != in[0].storage()) cur.release();
             cur = next;
-            s = s.with(a[i], 1);
+            for (int q = i; q <= j; q++) s = s.with(a[q], 1);
+            j = i - 1;
         }
         return cur == in[0].storage() ? be.cast(cur, cur.dtype()) : cur;
     }
