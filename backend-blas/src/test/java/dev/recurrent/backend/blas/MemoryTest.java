@@ -11,6 +11,7 @@ import dev.recurrent.core.backend.UnaryOp;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,12 +100,18 @@ class MemoryTest {
         assertEquals(before, Pointer.totalBytes());
     }
 
-    /** The fallback for storages nobody releases: JavaCPP frees them once they are unreachable. */
+    /**
+     * The fallback for storages nobody releases: JavaCPP frees them once they are unreachable. The count is
+     * first let settle (other tests' garbage being freed while this one measured made it fail now and then),
+     * and the 64 storages are held while their bytes are counted.
+     */
     @Test
     void unreleasedStoragesAreFreedAfterGarbageCollection() throws InterruptedException {
-        long before = Pointer.totalBytes();
-        for (int i = 0; i < 64; i++) BE.full(DType.F64, 1 << 17, i); // 64 MB, dropped without release()
-        assertTrue(Pointer.totalBytes() >= before + (64L << 20));
+        long before = settledTotalBytes();
+        List<Storage> held = new ArrayList<>();
+        for (int i = 0; i < 64; i++) held.add(BE.full(DType.F64, 1 << 17, i)); // 64 MB, never released
+        assertTrue(Pointer.totalBytes() >= before + (64L << 20), "64 MB allocated: " + (Pointer.totalBytes() - before) + " bytes more");
+        held = null;
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (Pointer.totalBytes() > before + (1L << 20) && System.nanoTime() < deadline) {
             System.gc();
@@ -112,6 +119,18 @@ class MemoryTest {
         }
         assertTrue(Pointer.totalBytes() <= before + (1L << 20),
                 "still " + (Pointer.totalBytes() - before) + " bytes live after GC");
+    }
+
+    /** JavaCPP's count of allocated bytes once collections stop changing it (at most about 5 s). */
+    private static long settledTotalBytes() throws InterruptedException {
+        long last = -1, now = Pointer.totalBytes();
+        for (int i = 0; i < 100 && now != last; i++) {
+            System.gc();
+            Thread.sleep(50);
+            last = now;
+            now = Pointer.totalBytes();
+        }
+        return now;
     }
 
     /** The address of a storage's block (pinned for the moment it takes to read it). */
