@@ -60,7 +60,8 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * with B transposed one of C at most 1200 elements and k at least 32, and compute C straight from A and B,
  * packing neither), an F32 step product of a lane of at most {@link #SMALL_ROWS} rows with a W_hh of at most
  * {@link #SMALL_WEIGHTS} elements (and, in the forward, H at least 32) goes through them instead, in blocks of
- * {@link #SMALL_COLS} columns of C, each one call (or, where a block would pass 10⁶, one per part of k,
+ * columns of C ({@link #smallCols}: 64, or in the forward as many as 1200 elements of C allow, 128 for the
+ * 8 rows of a group of the shared schedule), each one call (or, where a block would pass 10⁶, one per part of k,
  * accumulated: the LSTM backward's k of 1024 on 16 rows takes two). W_hh is read as stored (the lane's own
  * copy, as below): the forward's [G·H, H] used transposed, the backward's untransposed. C is written in place,
  * so there is no scratch and no copy. Measured on this backend's machine, one thread, medians of 15 rounds
@@ -223,11 +224,26 @@ final class BlasRecurrence implements BufferGemm {
         return smallKernels && m <= SMALL_ROWS && (long) n * k <= SMALL_WEIGHTS && (!transB || k >= SMALL_TRANSPOSED_MIN_K);
     }
 
-    /** Parts of k for a small-matrix product of m rows: the fewest with {@code m·SMALL_COLS·⌈k/parts⌉ <= SMALL_PRODUCT}. */
-    static int smallParts(int m, int k) {
+    /** Parts of k for a small-matrix product of m rows in blocks of SMALL_COLS columns (see below). */
+    static int smallParts(int m, int k) { return smallParts(m, k, SMALL_COLS); }
+
+    /** Parts of k for a small-matrix product of m rows in blocks of {@code cols}: the fewest with {@code m·cols·⌈k/parts⌉ <= SMALL_PRODUCT}. */
+    static int smallParts(int m, int k, int cols) {
         int parts = 1;
-        while ((long) m * SMALL_COLS * ((k + parts - 1) / parts) > SMALL_PRODUCT) parts++;
+        while ((long) m * cols * ((k + parts - 1) / parts) > SMALL_PRODUCT) parts++;
         return parts;
+    }
+
+    /**
+     * Columns of C per small-matrix call: {@link #SMALL_COLS}, or, with B transposed (the forward's W_hh), the
+     * widest multiple of it whose block of m rows stays within {@link #SMALL_TRANSPOSED_C} (8 rows: 128). Two
+     * products of 8 rows in blocks of 128 took 178 µs against 173 µs for one of 16 in blocks of 64, and 189
+     * µs in blocks of 64 (16 x 256 x 1024, one thread, medians of 15 interleaved rounds); n 768: 118.5, 114
+     * and 126.
+     */
+    static int smallCols(int m, boolean wT) {
+        if (wT) return SMALL_COLS;
+        return Math.max(SMALL_COLS, SMALL_TRANSPOSED_C / Math.max(1, m) / SMALL_COLS * SMALL_COLS);
     }
 
     /** Up to this size a matrix is transposed a whole column at a time (it stays in a core's L2 cache: 2 MB here). */
@@ -535,9 +551,9 @@ final class BlasRecurrence implements BufferGemm {
             Pointer base = stored(b, bOff, (long) n * k, true);
             FloatPointer w = (FloatPointer) (base == ownPointer ? ownView : base);
             long w0 = base.position();
-            int parts = smallParts(m, k), lda = transA ? m : k, opA = transA ? CblasTrans : CblasNoTrans;
-            for (int j = 0; j < n; j += SMALL_COLS) {
-                int cols = Math.min(SMALL_COLS, n - j);
+            int width = smallCols(m, wT), parts = smallParts(m, k, width), lda = transA ? m : k, opA = transA ? CblasTrans : CblasNoTrans;
+            for (int j = 0; j < n; j += width) {
+                int cols = Math.min(width, n - j);
                 for (int p = 0; p < parts; p++) {
                     int k0 = (int) ((long) k * p / parts), k1 = (int) ((long) k * (p + 1) / parts);
                     cblas_sgemm(CblasRowMajor, opA, wT ? CblasNoTrans : CblasTrans, m, cols, k1 - k0, 1f,

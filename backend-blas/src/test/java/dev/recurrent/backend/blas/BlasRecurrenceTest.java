@@ -207,9 +207,10 @@ class BlasRecurrenceTest {
 
     /**
      * The F32 step products through OpenBLAS's small-matrix sgemm (forced on) and the flipped products (forced
-     * off) both match the defaults, at shapes that take the small path: two lanes of 16 rows and one lane of
-     * 16, the LSTM backward's k of 1024 in two parts, the GRU backward and the Elman forward accumulating into C,
-     * column blocks with a shorter last one (H = 40), W1's sizes.
+     * off) both match the defaults, at shapes that take the small path: four groups of 8 rows on two threads
+     * (the forward's blocks of 128 columns) and one lane of 16, the LSTM backward's k of 1024 in two parts, the
+     * GRU backward and the Elman forward accumulating into C, column blocks with a shorter last one (H = 40),
+     * W1's sizes.
      */
     @Test
     void smallMatrixStepProductsMatchTheDefaults() {
@@ -222,6 +223,12 @@ class BlasRecurrenceTest {
         assertTrue(BlasRecurrence.small(true, 16, 16, 64, false), "the backward's k is 4·H: no lower limit there");
         assertTrue(BlasRecurrence.SMALL_ROWS * BlasRecurrence.SMALL_COLS <= BlasRecurrence.SMALL_TRANSPOSED_C,
                 "a block of C within what OpenBLAS's small kernels take with B transposed");
+        assertEquals(64, BlasRecurrence.smallCols(16, false));               // the forward's blocks: W_hh transposed
+        assertEquals(128, BlasRecurrence.smallCols(8, false));
+        assertEquals(64, BlasRecurrence.smallCols(8, true));                 // the backward's: W_hh as stored
+        for (int m = 1; m <= BlasRecurrence.SMALL_ROWS; m++) {
+            assertTrue(m * BlasRecurrence.smallCols(m, false) <= BlasRecurrence.SMALL_TRANSPOSED_C, m + " rows: a block within 1200 elements");
+        }
         assertEquals(2, BlasRecurrence.smallParts(16, 1024));
         assertEquals(1, BlasRecurrence.smallParts(16, 768));
         assertEquals(5, BlasRecurrence.smallParts(16, 4096));
@@ -236,6 +243,45 @@ class BlasRecurrenceTest {
             check(one, CellKind.GRU, false, DType.F32, 5, 12, 40, 45);
             check(one, CellKind.RELU, false, DType.F32, 5, 7, 40, 46);
             check(two, CellKind.GRU, false, DType.F32, 5, 9, 40, 47);
+        }
+    }
+
+    /**
+     * The shared schedule of the steps (backend-cpu's {@code RecurrenceKernels.Groups}) on this backend: W1's
+     * batch on two threads is four groups of 8 rows, whose small-matrix products give the same bits on either
+     * thread (each reads its own copy of W_hh). With the helper slowed before each of its steps (the schedule's
+     * test hook, set by reflection), the caller takes over steps of the helper's groups, and every result
+     * equals the unslowed run's.
+     */
+    @Test
+    void theSharedScheduleGivesTheSameBitsWhoeverRunsAStep() throws Exception {
+        Class<?> groups = Class.forName("dev.recurrent.backend.cpu.RecurrenceKernels$Groups");
+        java.lang.reflect.Field hook = groups.getDeclaredField("beforeStep");
+        hook.setAccessible(true);
+        OpenBlasBackend two = new OpenBlasBackend(2, 0, BlockCache.configuredCapacity(), true);
+        for (CellKind kind : new CellKind[] {CellKind.LSTM, CellKind.GRU, CellKind.TANH}) {
+            for (DType dtype : DType.values()) {
+                double[][] plain = run(two, kind, false, dtype, 6, 32, 64, 51);
+                int[] steps = new int[2];
+                hook.set(null, (java.util.function.IntConsumer) p -> {
+                    synchronized (steps) { steps[p]++; }
+                    if (p == 1) {
+                        try { Thread.sleep(1); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                    }
+                });
+                double[][] skewed;
+                try {
+                    skewed = run(two, kind, false, dtype, 6, 32, 64, 51);
+                } finally {
+                    hook.set(null, null);
+                }
+                assertEquals(48, steps[0] + steps[1], kind + " " + dtype + ": 4 groups x 6 steps, forward and backward");
+                assertTrue(steps[1] < 24, kind + " " + dtype + ": the slowed helper ran " + steps[1] + " of its 24 steps");
+                for (int i = 0; i < plain.length; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(plain[i], skewed[i], 0.0, kind + " " + dtype + " result " + i);
+                }
+                check(two, kind, true, dtype, 6, 32, 64, 52);
+            }
         }
     }
 

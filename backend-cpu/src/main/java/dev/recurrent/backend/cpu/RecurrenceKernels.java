@@ -6,6 +6,10 @@ import dev.recurrent.core.backend.Storage;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Whole-sequence recurrent kernels ({@code Backend#recurrence} and {@code Backend#recurrenceBackward}) over
@@ -34,6 +38,8 @@ import java.nio.FloatBuffer;
  * that run every step side by side on a {@link Crew}, each with its own row arrays and its own
  * single-threaded products ({@link BufferGemm#lane()}); nothing is handed over between steps, and each
  * row is computed by the same code whatever the split (the results do not depend on the thread count).
+ * Where the batch allows two groups of rows a thread, the steps run on a shared schedule instead
+ * ({@link Groups}): a thread that gets ahead takes on steps of a slower one's rows.
  * The weight gradient's products after the steps go through the backend's own gemm, and the column sums
  * are split by columns.
  */
@@ -140,16 +146,16 @@ public final class RecurrenceKernels {
     public static void forward(CellKind kind, boolean reverse, FloatBuffer xp, FloatBuffer whh, boolean whhTransposed,
                                FloatBuffer bhh, FloatBuffer[] init, FloatBuffer out, FloatBuffer saved,
                                int steps, int batch, int hidden, BufferGemm gemm, Crew crew) {
-        Slices.run(crew, batch, gemm, (lane, b0, b1) -> forward(new FloatRecurrenceSteps(kind.gates(), hidden), kind,
-                reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, lane, b0, b1));
+        runSteps(Groups.forward, crew, batch, steps, gemm, () -> new FloatRecurrenceSteps(kind.gates(), hidden), (s, lane, b0, b1, i) ->
+                forwardStep(s, kind, reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, lane, b0, b1, i));
     }
 
     /** F64 {@link #forward(CellKind, boolean, FloatBuffer, FloatBuffer, boolean, FloatBuffer, FloatBuffer[], FloatBuffer, FloatBuffer, int, int, int, BufferGemm, Crew)}. */
     public static void forward(CellKind kind, boolean reverse, DoubleBuffer xp, DoubleBuffer whh, boolean whhTransposed,
                                DoubleBuffer bhh, DoubleBuffer[] init, DoubleBuffer out, DoubleBuffer saved,
                                int steps, int batch, int hidden, BufferGemm gemm, Crew crew) {
-        Slices.run(crew, batch, gemm, (lane, b0, b1) -> forward(new DoubleRecurrenceSteps(hidden), kind, reverse, xp, whh,
-                whhTransposed, bhh, init, out, saved, steps, batch, hidden, lane, b0, b1));
+        runSteps(Groups.forward, crew, batch, steps, gemm, () -> new DoubleRecurrenceSteps(hidden), (s, lane, b0, b1, i) ->
+                forwardStep(s, kind, reverse, xp, whh, whhTransposed, bhh, init, out, saved, steps, batch, hidden, lane, b0, b1, i));
     }
 
     /**
@@ -164,8 +170,9 @@ public final class RecurrenceKernels {
                                 FloatBuffer out, FloatBuffer saved, FloatBuffer grad, FloatBuffer dxp, FloatBuffer dwhh,
                                 FloatBuffer dbhh, FloatBuffer[] dinit, FloatBuffer work, int steps, int batch, int hidden,
                                 BufferGemm gemm, Crew crew) {
-        Slices.run(crew, batch, gemm, (lane, b0, b1) -> backwardSteps(new FloatRecurrenceSteps(kind.gates(), hidden), kind,
-                reverse, whh, whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch, hidden, lane, b0, b1));
+        runBackward(crew, batch, steps, hidden, dinit, gemm, () -> new FloatRecurrenceSteps(kind.gates(), hidden), (s, lane, b0, b1, i) ->
+                backwardStep(s, kind, reverse, whh, whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch,
+                        hidden, lane, b0, b1, i));
         weightGradients(new FloatRecurrenceSteps(kind.gates(), hidden), kind, reverse, init, out, dxp, dwhh, dbhh, work,
                 steps, batch, hidden, gemm, crew);
     }
@@ -175,10 +182,35 @@ public final class RecurrenceKernels {
                                 DoubleBuffer out, DoubleBuffer saved, DoubleBuffer grad, DoubleBuffer dxp, DoubleBuffer dwhh,
                                 DoubleBuffer dbhh, DoubleBuffer[] dinit, DoubleBuffer work, int steps, int batch, int hidden,
                                 BufferGemm gemm, Crew crew) {
-        Slices.run(crew, batch, gemm, (lane, b0, b1) -> backwardSteps(new DoubleRecurrenceSteps(hidden), kind, reverse, whh,
-                whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch, hidden, lane, b0, b1));
+        runBackward(crew, batch, steps, hidden, dinit, gemm, () -> new DoubleRecurrenceSteps(hidden), (s, lane, b0, b1, i) ->
+                backwardStep(s, kind, reverse, whh, whhTransposed, init, out, saved, grad, dxp, dinit, work, steps, batch,
+                        hidden, lane, b0, b1, i));
         weightGradients(new DoubleRecurrenceSteps(hidden), kind, reverse, init, out, dxp, dwhh, dbhh, work, steps, batch,
                 hidden, gemm, crew);
+    }
+
+    /** A pass's steps: on the shared schedule ({@link Groups}) where it is {@code shared} and taken, else in fixed slices. */
+    private static void runSteps(boolean shared, Crew crew, int batch, int steps, BufferGemm gemm, Supplier<RecurrenceSteps> arrays,
+                                 Groups.Step step) {
+        if (shared && Groups.taken(crew, batch, steps)) {
+            Groups.run(crew, batch, steps, gemm, arrays, step);
+            return;
+        }
+        Slices.run(crew, batch, gemm, (lane, b0, b1) -> {
+            RecurrenceSteps s = arrays.get();
+            for (int i = 0; i < steps; i++) step.run(s, lane, b0, b1, i);
+        });
+    }
+
+    /** The backward's steps; with none, {@code dinit} (which the first step zeroes) is zeroed here. */
+    private static void runBackward(Crew crew, int batch, int steps, int hidden, Buffer[] dinit, BufferGemm gemm,
+                                    Supplier<RecurrenceSteps> arrays, Groups.Step step) {
+        if (steps == 0) {
+            RecurrenceSteps s = arrays.get();
+            for (Buffer d : dinit) s.zero(d, 0, batch * hidden);
+            return;
+        }
+        runSteps(Groups.backward, crew, batch, steps, gemm, arrays, step);
     }
 
     /** Batch rows from which a second slice pays for its hand-over (a few tens of microseconds a call). */
@@ -229,76 +261,191 @@ public final class RecurrenceKernels {
     }
 
     /**
-     * The forward over batch rows {@code [b0, b1)} of {@code batch} (offsets and strides are the whole
-     * batch's), its step products through {@code gemm}, the slice's lane.
+     * The steps of the forward and the backward on a shared schedule, so that a thread that gets ahead takes on
+     * steps of a slower one's rows instead of waiting for it at the end. The batch is cut into
+     * {@link #GROUPS_PER_THREAD} groups of rows per thread of the crew (each of at least
+     * {@link #MIN_ROWS_PER_PART} rows); a group's steps run in order, one at a time, each by whichever thread
+     * takes it. A thread runs the steps of its own groups in turn and, once those are done, steps of the other
+     * groups that no thread is running, the one furthest behind first. Each thread has its lane and its row
+     * arrays ({@link RecurrenceSteps}); a group's step computes the same values on any thread (its products are
+     * the same shape, on the same weights), so the results do not depend on which thread ran what.
+     *
+     * <p>Why: the slices of {@link Slices} took different times on the 2-vCPU guest, whose two cores run at
+     * different speeds for a while (one slice of a W1 LSTM backward in 5.4-7.5 ms, the other in 9.3-9.8 ms, in
+     * consecutive calls), and the faster one then idled: a median of 0.8 ms a call, forward and backward alike,
+     * more when the host is busy. A group has half a slice's rows; the small-matrix products cost about the same
+     * per row either way (one thread, medians of 15 interleaved rounds: the backward's 16 x 1024 x 256 121.6 µs,
+     * two of 8 rows 123.3; the forward's 16 x 256 x 1024 173 µs, two of 8 rows 178, in blocks of 128 columns).
      */
-    private static void forward(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer xp, Buffer whh, boolean whhT,
-                                Buffer bhh, Buffer[] init, Buffer out, Buffer saved, int steps, int batch, int hidden,
-                                BufferGemm gemm, int b0, int b1) {
-        if (hidden == 0 || b1 == b0) return;           // every output is empty
-        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh, nb = b1 - b0;
-        int e0 = b0 * hidden, g0 = b0 * gh;             // the slice's first element of a state / gate window
-        boolean transB = !whhT;                         // hw = h·W_hhᵀ: B is W_hh [G·H, H] used transposed
-        int scratch = (kind == CellKind.LSTM ? 5 * steps * bh : 4 * steps * bh) + g0;
-        for (int i = 0; i < steps; i++) {
-            int t = reverse ? steps - 1 - i : i, p = reverse ? t + 1 : t - 1;
-            Buffer hb = i == 0 ? init[0] : out;
-            int ho = (i == 0 ? 0 : p * bh) + e0;
-            switch (kind) {
-                case TANH, RELU -> {
-                    s.copy(xp, t * bh + e0, out, t * bh + e0, nb * hidden);
-                    s.gemm(gemm, hb, ho, false, whh, 0, transB, out, t * bh + e0, true, nb, gh, hidden);
-                    s.elman(kind == CellKind.RELU, out, t * bh + e0, nb * hidden);
+    static final class Groups {
+        private Groups() { }
+
+        /** A step of a group: step i (in the backward's order) of rows {@code [b0, b1)} on a thread's lane and arrays. */
+        interface Step { void run(RecurrenceSteps s, BufferGemm lane, int b0, int b1, int i); }
+
+        /** For tests: when set, called before every step with the running thread's part (0: the caller). */
+        static volatile IntConsumer beforeStep;
+
+        /** Off only to measure the schedule against the fixed slices, side by side in one JVM: the backward's, the forward's. */
+        static volatile boolean forward = true, backward = true;
+
+        /** Whether the steps take the shared schedule: two or more threads, and rows for two groups a thread. */
+        static boolean taken(Crew crew, int batch, int steps) {
+            int parts = parts(crew, batch);
+            return parts > 1 && steps > 0 && batch / (parts * GROUPS_PER_THREAD) >= MIN_ROWS_PER_PART;
+        }
+
+        static void run(Crew crew, int batch, int steps, BufferGemm gemm, Supplier<RecurrenceSteps> arrays, Step step) {
+            int parts = parts(crew, batch), groups = parts * GROUPS_PER_THREAD;
+            int[] bound = new int[groups + 1];
+            for (int g = 0; g <= groups; g++) bound[g] = (int) ((long) batch * g / groups);
+            BufferGemm[] lanes = new BufferGemm[parts];
+            for (int p = 0; p < parts; p++) lanes[p] = gemm.lane();           // on the caller, before any part runs
+            AtomicIntegerArray next = new AtomicIntegerArray(groups);
+            AtomicIntegerArray running = new AtomicIntegerArray(groups);
+            AtomicBoolean failed = new AtomicBoolean();
+            crew.run(parts, p -> {
+                RecurrenceSteps s = arrays.get();
+                int home = p * GROUPS_PER_THREAD, turn = 0;
+                for (int idle = 0; !failed.get(); ) {
+                    int g = pick(next, running, steps, home, turn++);
+                    if (g == -2) return;                                   // every group is done
+                    if (g < 0) {                                           // the rest are running elsewhere
+                        if (++idle < 1000) Thread.onSpinWait();
+                        else Thread.yield();
+                        continue;
+                    }
+                    idle = 0;
+                    try {
+                        int i = next.get(g);
+                        if (i < steps) {
+                            IntConsumer hook = beforeStep;
+                            if (hook != null) hook.accept(p);
+                            step.run(s, lanes[p], bound[g], bound[g + 1], i);
+                            next.set(g, i + 1);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        failed.set(true);
+                        throw e;
+                    } finally {
+                        running.set(g, 0);
+                    }
                 }
-                case LSTM -> {
-                    Buffer cb = i == 0 ? init[1] : out;
-                    int co = (i == 0 ? 0 : cOut + p * bh) + e0;
-                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, nb, gh, hidden);
-                    s.lstm(xp, t * rows + g0, saved, scratch, cb, co, saved, t * rows + g0, 4 * steps * bh + t * bh + e0,
-                            out, t * bh + e0, cOut + t * bh + e0, nb);
+            });
+        }
+
+        /**
+         * Claims a group for one step and returns it: one of the thread's own two (from {@code home}, taking
+         * turns) while either has steps left, else the other group furthest behind that no thread is running;
+         * -1 when every group with steps left is running, -2 when none has steps left.
+         */
+        private static int pick(AtomicIntegerArray next,
+                                AtomicIntegerArray running, int steps, int home, int turn) {
+            for (int q = 0; q < GROUPS_PER_THREAD; q++) {
+                int g = home + (turn + q) % GROUPS_PER_THREAD;
+                if (next.get(g) < steps && running.compareAndSet(g, 0, 1)) {
+                    if (next.get(g) < steps) return g;
+                    running.set(g, 0);
                 }
-                case GRU -> {
-                    s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, nb, gh, hidden);
-                    s.gru(xp, t * rows + g0, saved, scratch, bhh, hb, ho, saved, 4 * (t * bh + e0), out, t * bh + e0, nb);
+            }
+            boolean left = false;
+            while (true) {
+                int best = -1;
+                for (int g = 0; g < next.length(); g++) {
+                    int n = next.get(g);
+                    if (n >= steps) continue;
+                    left = true;
+                    if (running.get(g) == 0 && (best < 0 || n < next.get(best))) best = g;
                 }
+                if (best < 0) return left ? -1 : -2;
+                if (running.compareAndSet(best, 0, 1)) {
+                    if (next.get(best) < steps) return best;
+                    running.set(best, 0);
+                }
+                left = false;
             }
         }
     }
 
-    /** The backward's steps over batch rows {@code [b0, b1)} (see {@link #forward(RecurrenceSteps, CellKind, boolean, Buffer, Buffer, boolean, Buffer, Buffer[], Buffer, Buffer, int, int, int, BufferGemm, int, int)}). */
-    private static void backwardSteps(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer whh, boolean whhT,
-                                      Buffer[] init, Buffer out, Buffer saved, Buffer grad, Buffer dxp, Buffer[] dinit,
-                                      Buffer work, int steps, int batch, int hidden, BufferGemm gemm, int b0, int b1) {
+    /** Groups of rows per thread of the backward's shared schedule ({@link Groups}). */
+    static final int GROUPS_PER_THREAD = 2;
+
+    /**
+     * The forward over batch rows {@code [b0, b1)} of {@code batch} (offsets and strides are the whole
+     * batch's), its step products through {@code gemm}, the slice's lane.
+     */
+    /**
+     * The forward's i-th step (in run order) over batch rows {@code [b0, b1)} of {@code batch} (offsets and
+     * strides are the whole batch's), its product through {@code gemm}, the running thread's lane. Steps of a
+     * set of rows must run in order; any thread may run any of them, one at a time.
+     */
+    private static void forwardStep(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer xp, Buffer whh, boolean whhT,
+                                    Buffer bhh, Buffer[] init, Buffer out, Buffer saved, int steps, int batch, int hidden,
+                                    BufferGemm gemm, int b0, int b1, int i) {
+        if (hidden == 0 || b1 == b0) return;           // every output is empty
+        int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh, nb = b1 - b0;
+        int e0 = b0 * hidden, g0 = b0 * gh;             // the rows' first element of a state / gate window
+        boolean transB = !whhT;                         // hw = h·W_hhᵀ: B is W_hh [G·H, H] used transposed
+        int scratch = (kind == CellKind.LSTM ? 5 * steps * bh : 4 * steps * bh) + g0;
+        int t = reverse ? steps - 1 - i : i, p = reverse ? t + 1 : t - 1;
+        Buffer hb = i == 0 ? init[0] : out;
+        int ho = (i == 0 ? 0 : p * bh) + e0;
+        switch (kind) {
+            case TANH, RELU -> {
+                s.copy(xp, t * bh + e0, out, t * bh + e0, nb * hidden);
+                s.gemm(gemm, hb, ho, false, whh, 0, transB, out, t * bh + e0, true, nb, gh, hidden);
+                s.elman(kind == CellKind.RELU, out, t * bh + e0, nb * hidden);
+            }
+            case LSTM -> {
+                Buffer cb = i == 0 ? init[1] : out;
+                int co = (i == 0 ? 0 : cOut + p * bh) + e0;
+                s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, nb, gh, hidden);
+                s.lstm(xp, t * rows + g0, saved, scratch, cb, co, saved, t * rows + g0, 4 * steps * bh + t * bh + e0,
+                        out, t * bh + e0, cOut + t * bh + e0, nb);
+            }
+            case GRU -> {
+                s.gemm(gemm, hb, ho, false, whh, 0, transB, saved, scratch, false, nb, gh, hidden);
+                s.gru(xp, t * rows + g0, saved, scratch, bhh, hb, ho, saved, 4 * (t * bh + e0), out, t * bh + e0, nb);
+            }
+        }
+    }
+
+    /**
+     * The backward's i-th step (in reverse run order) over batch rows {@code [b0, b1)}; the first also zeroes
+     * those rows of {@code dinit}, the running dh (and dc). Steps of a set of rows must run in order; any
+     * thread may run any of them, one at a time.
+     */
+    private static void backwardStep(RecurrenceSteps s, CellKind kind, boolean reverse, Buffer whh, boolean whhT,
+                                     Buffer[] init, Buffer out, Buffer saved, Buffer grad, Buffer dxp, Buffer[] dinit,
+                                     Buffer work, int steps, int batch, int hidden, BufferGemm gemm, int b0, int b1, int i) {
         if (hidden == 0 || b1 == b0) return;           // every output is empty
         int gh = kind.gates() * hidden, bh = batch * hidden, rows = batch * gh, cOut = steps * bh, nb = b1 - b0;
         int e0 = b0 * hidden, g0 = b0 * gh;
         // dh = dgates·W_hh: B is W_hh [G·H, H] as stored, or W_hhᵀ [H, G·H] used transposed
-        for (Buffer d : dinit) s.zero(d, e0, nb * hidden);
+        if (i == 0) for (Buffer d : dinit) s.zero(d, e0, nb * hidden);
         Buffer dh = dinit[0];
-        for (int i = 0; i < steps; i++) {
-            int t = reverse ? i : steps - 1 - i;                       // the forward's run order, backwards
-            boolean first = reverse ? t == steps - 1 : t == 0;
-            int p = reverse ? t + 1 : t - 1;
-            Buffer hb = first ? init[0] : out;
-            int ho = (first ? 0 : p * bh) + e0;
-            switch (kind) {
-                case TANH, RELU -> {
-                    s.elmanBackward(kind == CellKind.RELU, grad, t * bh + e0, dh, e0, out, t * bh + e0, dxp, t * bh + e0,
-                            nb * hidden);
-                    s.gemm(gemm, dxp, t * bh + e0, false, whh, 0, whhT, dh, e0, false, nb, hidden, gh);
-                }
-                case LSTM -> {
-                    Buffer cb = first ? init[1] : out;
-                    int co = (first ? 0 : cOut + p * bh) + e0;
-                    s.lstmBackward(grad, t * bh + e0, cOut + t * bh + e0, dh, dinit[1], e0, saved, t * rows + g0,
-                            4 * steps * bh + t * bh + e0, cb, co, dxp, t * rows + g0, nb);
-                    s.gemm(gemm, dxp, t * rows + g0, false, whh, 0, whhT, dh, e0, false, nb, hidden, gh);
-                }
-                case GRU -> {
-                    s.gruBackward(grad, t * bh + e0, dh, e0, saved, 4 * (t * bh + e0), hb, ho, dxp, t * rows + g0,
-                            work, t * rows + g0, nb);
-                    s.gemm(gemm, work, t * rows + g0, false, whh, 0, whhT, dh, e0, true, nb, hidden, gh);
-                }
+        int t = reverse ? i : steps - 1 - i;                           // the forward's run order, backwards
+        boolean first = reverse ? t == steps - 1 : t == 0;
+        int p = reverse ? t + 1 : t - 1;
+        Buffer hb = first ? init[0] : out;
+        int ho = (first ? 0 : p * bh) + e0;
+        switch (kind) {
+            case TANH, RELU -> {
+                s.elmanBackward(kind == CellKind.RELU, grad, t * bh + e0, dh, e0, out, t * bh + e0, dxp, t * bh + e0,
+                        nb * hidden);
+                s.gemm(gemm, dxp, t * bh + e0, false, whh, 0, whhT, dh, e0, false, nb, hidden, gh);
+            }
+            case LSTM -> {
+                Buffer cb = first ? init[1] : out;
+                int co = (first ? 0 : cOut + p * bh) + e0;
+                s.lstmBackward(grad, t * bh + e0, cOut + t * bh + e0, dh, dinit[1], e0, saved, t * rows + g0,
+                        4 * steps * bh + t * bh + e0, cb, co, dxp, t * rows + g0, nb);
+                s.gemm(gemm, dxp, t * rows + g0, false, whh, 0, whhT, dh, e0, false, nb, hidden, gh);
+            }
+            case GRU -> {
+                s.gruBackward(grad, t * bh + e0, dh, e0, saved, 4 * (t * bh + e0), hb, ho, dxp, t * rows + g0,
+                        work, t * rows + g0, nb);
+                s.gemm(gemm, work, t * rows + g0, false, whh, 0, whhT, dh, e0, true, nb, hidden, gh);
             }
         }
     }

@@ -71,6 +71,46 @@ class RecurrenceKernelsTest {
         }
     }
 
+    /**
+     * The shared schedule of the steps ({@code RecurrenceKernels.Groups}: 24 rows on three threads, six groups
+     * of four, forward and backward): the defaults' values, and the same bits however the steps fall to the
+     * threads. One thread is slowed (a pause before each of its steps) so that the others take over its groups'
+     * steps; they did (counted), and the results equal the unslowed run's and the one thread's.
+     */
+    @Test
+    void theSharedScheduleGivesTheSameBitsWhoeverRunsAStep() {
+        assertTrue(RecurrenceKernels.Groups.taken(Crew.shared(3), 24, 3));
+        assertTrue(!RecurrenceKernels.Groups.taken(Crew.shared(3), 13, 3));   // fewer than 4 rows a group: the slices
+        assertTrue(!RecurrenceKernels.Groups.taken(Crew.shared(1), 32, 3));
+        for (CellKind kind : CellKind.values()) {
+            for (DType dtype : DType.values()) {
+                check(PARALLEL, kind, true, dtype, 5, 24, 40, 31);
+                double[][] plain = run(PARALLEL, kind, false, dtype, 5, 24, 40, 31);
+                double[][] one = run(SERIAL, kind, false, dtype, 5, 24, 40, 31);
+                int[] steps = new int[3];
+                RecurrenceKernels.Groups.beforeStep = p -> {
+                    synchronized (steps) { steps[p]++; }
+                    if (p == 2) {
+                        try { Thread.sleep(1); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                    }
+                };
+                double[][] skewed;
+                try {
+                    skewed = run(PARALLEL, kind, false, dtype, 5, 24, 40, 31);
+                } finally {
+                    RecurrenceKernels.Groups.beforeStep = null;
+                }
+                // 6 groups x 5 steps, forward and backward; the slowed thread's two groups alone would be 20 of them.
+                assertEquals(60, steps[0] + steps[1] + steps[2], kind + " " + dtype + ": steps run");
+                assertTrue(steps[2] < 20, kind + " " + dtype + ": the slowed thread ran " + steps[2] + " of its 20 steps; the others took none");
+                for (int i = 0; i < plain.length; i++) {
+                    assertArrayEquals(plain[i], skewed[i], 0.0, kind + " " + dtype + " result " + i + ": slowed against plain");
+                    assertArrayEquals(one[i], skewed[i], 0.0, kind + " " + dtype + " result " + i + ": three threads against one");
+                }
+            }
+        }
+    }
+
     @Test
     void theBatchIsSplitOncePerThreadWithEnoughRowsEach() {
         Crew three = Crew.shared(3);
