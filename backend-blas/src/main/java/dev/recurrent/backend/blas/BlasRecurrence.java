@@ -224,9 +224,6 @@ final class BlasRecurrence implements BufferGemm {
         return smallKernels && m <= SMALL_ROWS && (long) n * k <= SMALL_WEIGHTS && (!transB || k >= SMALL_TRANSPOSED_MIN_K);
     }
 
-    /** Parts of k for a small-matrix product of m rows in blocks of SMALL_COLS columns (see below). */
-    static int smallParts(int m, int k) { return smallParts(m, k, SMALL_COLS); }
-
     /** Parts of k for a small-matrix product of m rows in blocks of {@code cols}: the fewest with {@code m·cols·⌈k/parts⌉ <= SMALL_PRODUCT}. */
     static int smallParts(int m, int k, int cols) {
         int parts = 1;
@@ -272,7 +269,6 @@ final class BlasRecurrence implements BufferGemm {
             }
         }
     }
-
 
     private Storage made(List<Storage> made, DType dtype, int size) {
         Storage s = backend.allocate(dtype, size);

@@ -229,9 +229,9 @@ class BlasRecurrenceTest {
         for (int m = 1; m <= BlasRecurrence.SMALL_ROWS; m++) {
             assertTrue(m * BlasRecurrence.smallCols(m, false) <= BlasRecurrence.SMALL_TRANSPOSED_C, m + " rows: a block within 1200 elements");
         }
-        assertEquals(2, BlasRecurrence.smallParts(16, 1024));
-        assertEquals(1, BlasRecurrence.smallParts(16, 768));
-        assertEquals(5, BlasRecurrence.smallParts(16, 4096));
+        assertEquals(2, BlasRecurrence.smallParts(16, 1024, BlasRecurrence.SMALL_COLS));
+        assertEquals(1, BlasRecurrence.smallParts(16, 768, BlasRecurrence.SMALL_COLS));
+        assertEquals(5, BlasRecurrence.smallParts(16, 4096, BlasRecurrence.SMALL_COLS));
         for (boolean small : new boolean[] {true, false}) {
             OpenBlasBackend two = new OpenBlasBackend(2, 0, BlockCache.configuredCapacity(), small);
             OpenBlasBackend one = new OpenBlasBackend(1, 0, BlockCache.configuredCapacity(), small);

@@ -280,7 +280,7 @@ public final class RecurrenceKernels {
     static final class Groups {
         private Groups() { }
 
-        /** A step of a group: step i (in the backward's order) of rows {@code [b0, b1)} on a thread's lane and arrays. */
+        /** A step of a group: step i (in the pass's order) of rows {@code [b0, b1)} on a thread's lane and arrays. */
         interface Step { void run(RecurrenceSteps s, BufferGemm lane, int b0, int b1, int i); }
 
         /** For tests: when set, called before every step with the running thread's part (0: the caller). */
@@ -348,8 +348,8 @@ public final class RecurrenceKernels {
                     running.set(g, 0);
                 }
             }
-            boolean left = false;
             while (true) {
+                boolean left = false;
                 int best = -1;
                 for (int g = 0; g < next.length(); g++) {
                     int n = next.get(g);
@@ -362,18 +362,13 @@ public final class RecurrenceKernels {
                     if (next.get(best) < steps) return best;
                     running.set(best, 0);
                 }
-                left = false;
             }
         }
     }
 
-    /** Groups of rows per thread of the backward's shared schedule ({@link Groups}). */
+    /** Groups of rows per thread of the shared schedule ({@link Groups}). */
     static final int GROUPS_PER_THREAD = 2;
 
-    /**
-     * The forward over batch rows {@code [b0, b1)} of {@code batch} (offsets and strides are the whole
-     * batch's), its step products through {@code gemm}, the slice's lane.
-     */
     /**
      * The forward's i-th step (in run order) over batch rows {@code [b0, b1)} of {@code batch} (offsets and
      * strides are the whole batch's), its product through {@code gemm}, the running thread's lane. Steps of a
