@@ -107,7 +107,7 @@ class MemoryTest {
      */
     @Test
     void unreleasedStoragesAreFreedAfterGarbageCollection() throws InterruptedException {
-        long before = settledTotalBytes();
+        long before = NativeBytes.settled();
         List<Storage> held = new ArrayList<>();
         for (int i = 0; i < 64; i++) held.add(BE.full(DType.F64, 1 << 17, i)); // 64 MB, never released
         assertTrue(Pointer.totalBytes() >= before + (64L << 20), "64 MB allocated: " + (Pointer.totalBytes() - before) + " bytes more");
@@ -119,18 +119,6 @@ class MemoryTest {
         }
         assertTrue(Pointer.totalBytes() <= before + (1L << 20),
                 "still " + (Pointer.totalBytes() - before) + " bytes live after GC");
-    }
-
-    /** JavaCPP's count of allocated bytes once collections stop changing it (at most about 5 s). */
-    private static long settledTotalBytes() throws InterruptedException {
-        long last = -1, now = Pointer.totalBytes();
-        for (int i = 0; i < 100 && now != last; i++) {
-            System.gc();
-            Thread.sleep(50);
-            last = now;
-            now = Pointer.totalBytes();
-        }
-        return now;
     }
 
     /** The address of a storage's block (pinned for the moment it takes to read it). */
