@@ -55,29 +55,37 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * the backward passes {@code W_hhᵀ} so that its products take this path too (each lane transposes W_hh into
  * its own copy, see below).
  *
- * <p>Small-matrix sgemm. Where OpenBLAS has {@code sgemm}'s small-matrix kernels ({@link
- * NativeBlas#smallKernels()}: its AVX-512 kernel sets, which take a product of at most 10⁶ multiply-adds, and
- * with B transposed one of C at most 1200 elements and k at least 32, and compute C straight from A and B,
- * packing neither), an F32 step product of a lane of at most {@link #SMALL_ROWS} rows with a W_hh of at most
- * {@link #SMALL_WEIGHTS} elements (and, in the forward, H at least 32) goes through them instead, in blocks of
- * columns of C ({@link #smallCols}: 64, or in the forward as many as 1200 elements of C allow, 128 for the
- * 8 rows of a group of the shared schedule), each one call (or, where a block would pass 10⁶, one per part of k,
- * accumulated: the LSTM backward's k of 1024 on 16 rows takes two). W_hh is read as stored (the lane's own
- * copy, as below): the forward's [G·H, H] used transposed, the backward's untransposed. C is written in place,
- * so there is no scratch and no copy. Measured on this backend's machine, one thread, medians of 15 rounds
- * interleaved: 16 rows, k 256, n 1024 (W1 LSTM's forward) 147-166 µs against 193-225 flipped; n 768 (GRU)
- * 104-120 against 136-162; k 768, n 256 (GRU's backward) 107 against 164; k 1024 in two parts 142 against 206.
- * Blocks of 64, 128 and 192 columns ran alike with W_hh untransposed, other widths slower; with B transposed,
- * 16 rows allow at most 75 (1200 elements of C). Not taken where it lost: 32 rows (W1 on one thread: about
- * even), and W2's 512 x 2048 W_hh (16 rows, 864-1203 µs against 731). W1 training steps (batch 32, two lanes),
- * alternating in one JVM: GRU 0.85-0.90, LSTM 0.87-0.92, Elman 0.87 of the time with the flipped products;
- * reading the forward's W_hh transposed, rather than a transposed copy of it, was worth 4-10% more for LSTM,
- * nothing for GRU. The results differ from the flipped products' in rounding only (the kernels add in another
- * order).
+ * <p>Small-matrix sgemm, from panels. Where OpenBLAS has {@code sgemm}'s small-matrix kernels ({@link
+ * NativeBlas#smallKernels()}: its AVX-512 kernel sets, which take a product of at most 10⁶ multiply-adds and
+ * compute C straight from A and B, packing neither), an F32 step product of a lane of at most
+ * {@link #SMALL_ROWS} rows with a W_hh of at most {@link #SMALL_WEIGHTS} elements goes through them instead,
+ * untransposed, in blocks of 64 columns of C, each one call (or, where a block would pass 10⁶, one per part of
+ * k, accumulated: the LSTM backward's k of 1024 on 16 rows takes two). Its B, op(B) [k, n] (the forward's
+ * W_hhᵀ, the backward's W_hh), is read from the lane's own copy laid out in panels of 64 columns ({@link
+ * #panels}): each block's B is one contiguous run, rather than 64 columns out of every row of a matrix whose
+ * rows are a power of two long. C is written in place, so there is no scratch and no copy. The results differ
+ * from the flipped products' in rounding only (the kernels add in another order).
+ * <br>Measured on this backend's machine, one thread, medians of 15 interleaved rounds, two products of 8
+ * rows (a thread's two groups of W1 on two threads): the forward's k 256, n 1024 121.7 µs from panels against
+ * 152.1 µs for the earlier small-matrix products (W_hh read transposed as stored, in blocks of 128 columns),
+ * n 768 88.2 against 96.8; the backward's k 1024, n 256 112.9 against 130.2 (W_hh read as stored, blocks of 64),
+ * k 768 67.8 against 77.6. Panels of 128 or 256 columns ran slower than of 64. Against the flipped products,
+ * 16 rows of W2 (k 512, n 2048) 643 against 937 µs, the backward's (k 2048, n 512) 755 against 1130; 32 rows of
+ * W1 277 against 386 and 261 against 377; 64 rows 284 against 421: hence up to 64 rows and W2's W_hh.
+ * <br>In training steps, alternating in one JVM ({@code rnn bench}'s shapes; time with panels over time
+ * without): W1 LSTM on two threads forward 0.89, backward 0.92, whole step 0.93-0.95; GRU 0.88, 0.97 and
+ * 0.95-0.96; W1 on one thread (32 rows, which took the flipped products before) LSTM 0.90, GRU 0.93. W2 LSTM on
+ * two threads, alternating runs: 303-359 ms a step against 367-398.
+ * <br>A lane makes its copy on first use, on its own thread: the backward's from W_hh as stored, by bulk copies
+ * of 64 elements (0.16 ms for W1 LSTM's 1024 x 256); the forward's is a transpose, by strided {@code ?copy}
+ * (0.74 ms; a Java transpose took as long). Two lanes reading one shared copy ran the products 40-60% slower
+ * than each reading its own (W1's shapes, two threads side by side), so each lane has one even though the
+ * forward's transpose is then made twice.
  *
  * <p>Each lane's own weights. When the batch is split over two or more lanes, each lane copies the weights
- * of its products (their B, the same for every step of the call) into a block of its own on first use, on
- * its own thread, and reads that copy from then on. Two cores reading one W_hh at the same time run the
+ * of its flipped products (their B, the same for every step of the call) into a block of its own on first use, on
+ * its own thread, and reads that copy from then on (the small-matrix products read panels, which every lane
+ * makes, one lane or several). Two cores reading one W_hh at the same time run the
  * product slower than two cores reading their own copies: measured on this backend's machine (W1 GRU's
  * step product, 16 rows, W of 768 x 256, two threads side by side, 2,000 products each; {@code SharedWeights}
  * in the tests), 127-155 µs a product with one shared W against 102-130 µs with a copy each, and 98-126 µs
@@ -103,7 +111,7 @@ final class BlasRecurrence implements BufferGemm {
      * Set by the backward when its batch has more than one row: this buffer holds W_hh [rows, cols], but the
      * kernels are handed it as W_hhᵀ [cols, rows]. Each lane makes that transpose as its own copy for the
      * flipped products (no copy on the calling thread while the other cores wait, and no second copy by
-     * each lane), or reads W_hh as stored for the small-matrix ones, W_hh being the op(B) they need.
+     * each lane), or makes panels of W_hh as stored for the small-matrix ones, W_hh being the op(B) they need.
      */
     private Buffer laneTransposed;
     private int laneTransposedRows, laneTransposedCols;
@@ -174,7 +182,7 @@ final class BlasRecurrence implements BufferGemm {
             Storage work = workSize == 0 ? null : made(temporary, dtype, workSize);
             // W_hhᵀ [H, G·H]: the steps' products dh = dgates·W_hh then run with it as A (see the class comment);
             // a batch of one has matrix-vector products, which take W_hh as stored. Each lane transposes W_hh
-            // into its own copy (laneTransposed), or reads W_hh as stored for the small-matrix sgemm.
+            // into its own copy (laneTransposed), or makes panels of W_hh as stored for the small-matrix sgemm.
             boolean flip = batch > 1;
             Crew crew = Crew.shared(threads);
             Buffer w = register(whh), o = register(out), sv = saved == null ? null : register(saved), g = register(grad);
@@ -204,24 +212,21 @@ final class BlasRecurrence implements BufferGemm {
         }
     }
 
-    /** Rows (a lane's slice of the batch) up to which an F32 step product may take the small-matrix sgemm. */
-    static final int SMALL_ROWS = 16;
-    /** Elements of W_hh up to which it may: 256 x 1024 (1 MB) gains, 512 x 2048 loses (see the class comment). */
-    static final long SMALL_WEIGHTS = 1 << 18;
-    /** Columns of C per small-matrix call: SMALL_ROWS of them stay within {@link #SMALL_TRANSPOSED_C}. */
+    /** Rows (a lane's slice of the batch) up to which an F32 step product may take the small-matrix sgemm (see the class comment). */
+    static final int SMALL_ROWS = 64;
+    /** Elements of W_hh up to which it may: W2's 512 x 2048 gains (the largest measured). */
+    static final long SMALL_WEIGHTS = 1 << 20;
+    /** Columns of C per small-matrix call, and of a panel of the lanes' copies of op(B) ({@link #panels}). */
     static final int SMALL_COLS = 64;
     /** The most multiply-adds (M·N·K) of a product that OpenBLAS 0.3.28 gives its small-matrix kernels. */
     static final long SMALL_PRODUCT = 1_000_000;
-    /** With B transposed, the most elements of C, and the least k, of a product it gives them. */
-    static final int SMALL_TRANSPOSED_C = 1200, SMALL_TRANSPOSED_MIN_K = 32;
 
     /**
      * Whether a flipped-shape F32 step product ({@code [m, k]·op(B)}, op(B) [k, n], m > 1) takes the
-     * small-matrix sgemm, given whether OpenBLAS has it and whether B is used transposed (the forward's
-     * W_hh; OpenBLAS packs such a product of a k under 32 after all).
+     * small-matrix sgemm, given whether OpenBLAS has it.
      */
-    static boolean small(boolean smallKernels, int m, int n, int k, boolean transB) {
-        return smallKernels && m <= SMALL_ROWS && (long) n * k <= SMALL_WEIGHTS && (!transB || k >= SMALL_TRANSPOSED_MIN_K);
+    static boolean small(boolean smallKernels, int m, int n, int k) {
+        return smallKernels && m <= SMALL_ROWS && (long) n * k <= SMALL_WEIGHTS;
     }
 
     /** Parts of k for a small-matrix product of m rows in blocks of {@code cols}: the fewest with {@code m·cols·⌈k/parts⌉ <= SMALL_PRODUCT}. */
@@ -232,15 +237,27 @@ final class BlasRecurrence implements BufferGemm {
     }
 
     /**
-     * Columns of C per small-matrix call: {@link #SMALL_COLS}, or, with B transposed (the forward's W_hh), the
-     * widest multiple of it whose block of m rows stays within {@link #SMALL_TRANSPOSED_C} (8 rows: 128). Two
-     * products of 8 rows in blocks of 128 took 178 µs against 173 µs for one of 16 in blocks of 64, and 189
-     * µs in blocks of 64 (16 x 256 x 1024, one thread, medians of 15 interleaved rounds); n 768: 118.5, 114
-     * and 126.
+     * {@code op(B) [k, n]} into {@code dst} in panels of {@link #SMALL_COLS} columns: panel p, columns
+     * {@code [64p, 64p + w)} with {@code w = min(64, n - 64p)}, is a row-major [k, w] block at element
+     * {@code 64p·k}, so that a small-matrix product of a block of C reads its B as one contiguous run. B is
+     * {@code src} from element {@code srcOff}: op(B) itself, [k, n], unless {@code transposed}, when it is B [n, k]
+     * (op(B) = Bᵀ; each of its rows becomes a column of a panel, by a strided {@code ?copy} through the views
+     * {@code srcP} and {@code dstP} of the same memory, whose positions are restored).
      */
-    static int smallCols(int m, boolean wT) {
-        if (wT) return SMALL_COLS;
-        return Math.max(SMALL_COLS, SMALL_TRANSPOSED_C / Math.max(1, m) / SMALL_COLS * SMALL_COLS);
+    static void panels(FloatBuffer src, int srcOff, Pointer srcP, boolean transposed, FloatBuffer dst, Pointer dstP, int k, int n) {
+        long s0 = srcP.position(), d0 = dstP.position();
+        for (int j = 0; j < n; j += SMALL_COLS) {
+            int w = Math.min(SMALL_COLS, n - j), base = j * k;
+            if (!transposed) {
+                for (int r = 0; r < k; r++) dst.put(base + r * w, src, srcOff + r * n + j, w);
+            } else {
+                for (int c = 0; c < w; c++) {
+                    OpenBlasBackend.copy(k, srcP.position(s0 + srcOff + (long) (j + c) * k), 1, dstP.position(d0 + base + c), w);
+                }
+            }
+        }
+        srcP.position(s0);
+        dstP.position(d0);
     }
 
     /** Up to this size a matrix is transposed a whole column at a time (it stays in a core's L2 cache: 2 MB here). */
@@ -389,7 +406,7 @@ final class BlasRecurrence implements BufferGemm {
         private OpenBlasStorage.Pin ownPin;
         private Pointer ownPointer;
         private Pointer ownView;                        // a second view of it, positioned per small-matrix call
-        private boolean ownTransposed;                  // whether it is W_hh transposed (else as stored)
+        private int ownLayout;                          // STORED_LAYOUT, TRANSPOSED_LAYOUT or PANEL_LAYOUT
 
         Lane(Pointer[][] views) { this.views = views; }
 
@@ -404,7 +421,7 @@ final class BlasRecurrence implements BufferGemm {
         private Pointer weights(Buffer b, long bOff, long length, boolean f32) {
             if (b != laneTransposed) return stored(b, bOff, length, f32);
             requireWholeTransposed(bOff, length);
-            if (!owns(b, bOff, length, true)) own(b, bOff, length, f32, true);
+            if (!owns(b, bOff, length, TRANSPOSED_LAYOUT)) own(b, bOff, length, f32, true);
             return ownPointer;
         }
 
@@ -423,13 +440,28 @@ final class BlasRecurrence implements BufferGemm {
          */
         private Pointer stored(Buffer b, long bOff, long length, boolean f32) {
             if (lanes.size() < 2) return view(b, 1, bOff);
-            if (!owns(b, bOff, length, false)) own(b, bOff, length, f32, false);
+            if (!owns(b, bOff, length, STORED_LAYOUT)) own(b, bOff, length, f32, false);
             return ownPointer;
         }
 
         /** Whether the lane's own copy is of these elements, as stored or (W_hh) transposed. */
-        private boolean owns(Buffer b, long bOff, long length, boolean transposed) {
-            return own != null && b == ownOf && bOff == ownOff && length == ownLength && transposed == ownTransposed;
+        private boolean owns(Buffer b, long bOff, long length, int layout) {
+            return own != null && b == ownOf && bOff == ownOff && length == ownLength && layout == ownLayout;
+        }
+
+        /** The lane's own copy of op(B) [k, n] in panels ({@link BlasRecurrence#panels}); b is op(B) as stored when {@code opB}, else B [n, k]. */
+        private void ownPanels(Buffer b, long bOff, long length, boolean opB, int k, int n) {
+            releaseOwn();
+            own = backend.allocate(DType.F32, Math.toIntExact(length));
+            ownPin = own.pin();
+            ownPointer = ownPin.floatPointer();
+            ownView = OpenBlasBackend.fresh(ownPointer);
+            panels((FloatBuffer) b, Math.toIntExact(bOff), OpenBlasBackend.fresh(base(b)), !opB, ownPin.floats(),
+                    OpenBlasBackend.fresh(ownPointer), k, n);
+            ownOf = b;
+            ownOff = bOff;
+            ownLength = length;
+            ownLayout = PANEL_LAYOUT;
         }
 
         /**
@@ -448,7 +480,7 @@ final class BlasRecurrence implements BufferGemm {
             ownOf = b;
             ownOff = bOff;
             ownLength = length;
-            ownTransposed = transposed;
+            ownLayout = transposed ? TRANSPOSED_LAYOUT : STORED_LAYOUT;
         }
 
         /** B of a matrix-vector product: the lane's transpose of W_hh when it is that buffer, else B as stored. */
@@ -516,7 +548,7 @@ final class BlasRecurrence implements BufferGemm {
                         (FloatPointer) view(c, 2, cOff), n);
                 return;
             }
-            if (small(smallKernels, m, n, k, b != laneTransposed)) {
+            if (small(smallKernels, m, n, k)) {
                 smallProduct(a, aOff, transA, b, bOff, c, cOff, accumulate, m, n, k);
                 return;
             }
@@ -533,28 +565,30 @@ final class BlasRecurrence implements BufferGemm {
         }
 
         /**
-         * {@code C (=|+=) op(A)·Bᵀ} by OpenBLAS's small-matrix {@code sgemm} (see the class comment), B read as
-         * stored ({@link #stored}): B [n, k] used transposed, in blocks of {@link #SMALL_COLS} of its rows; or,
-         * when {@code b} is the W_hhᵀ the backward's kernels are told of, W_hh [k, n] (which is Bᵀ) untransposed,
-         * in blocks of as many columns. Each block of C is one call, or, where {@code m·SMALL_COLS·k} would pass
+         * {@code C (=|+=) op(A)·op(B)} by OpenBLAS's small-matrix {@code sgemm} (see the class comment), op(B)
+         * [k, n] read from the lane's own copy of it in panels of {@link #SMALL_COLS} columns ({@link #panels},
+         * made on first use): B [n, k] used transposed (the forward's W_hh), or, when {@code b} is the W_hhᵀ the
+         * backward's kernels are told of, W_hh [k, n] as stored, which is op(B). Each block of 64 columns of C
+         * is one untransposed product of its panel, or, where {@code m·64·k} would pass
          * {@link #SMALL_PRODUCT}, several over parts of k accumulated into it, so that every call is one the
          * small kernels take.
          */
         private void smallProduct(FloatBuffer a, int aOff, boolean transA, FloatBuffer b, int bOff, FloatBuffer c,
                                   int cOff, boolean accumulate, int m, int n, int k) {
-            boolean wT = b == laneTransposed;          // holds Bᵀ = W_hh [k, n]
-            if (wT) requireWholeTransposed(bOff, (long) n * k);
-            Pointer base = stored(b, bOff, (long) n * k, true);
-            FloatPointer w = (FloatPointer) (base == ownPointer ? ownView : base);
-            long w0 = base.position();
-            int width = smallCols(m, wT), parts = smallParts(m, k, width), lda = transA ? m : k, opA = transA ? CblasTrans : CblasNoTrans;
-            for (int j = 0; j < n; j += width) {
-                int cols = Math.min(width, n - j);
+            boolean opB = b == laneTransposed;         // holds op(B) = W_hh [k, n] as stored
+            long length = (long) n * k;
+            if (opB) requireWholeTransposed(bOff, length);
+            if (!owns(b, bOff, length, PANEL_LAYOUT)) ownPanels(b, bOff, length, opB, k, n);
+            FloatPointer w = (FloatPointer) ownView;
+            long w0 = ownPointer.position();
+            int parts = smallParts(m, k, SMALL_COLS), lda = transA ? m : k, opA = transA ? CblasTrans : CblasNoTrans;
+            for (int j = 0; j < n; j += SMALL_COLS) {
+                int cols = Math.min(SMALL_COLS, n - j);
                 for (int p = 0; p < parts; p++) {
                     int k0 = (int) ((long) k * p / parts), k1 = (int) ((long) k * (p + 1) / parts);
-                    cblas_sgemm(CblasRowMajor, opA, wT ? CblasNoTrans : CblasTrans, m, cols, k1 - k0, 1f,
+                    cblas_sgemm(CblasRowMajor, opA, CblasNoTrans, m, cols, k1 - k0, 1f,
                             (FloatPointer) view(a, 0, aOff + (transA ? (long) k0 * m : k0)), lda,
-                            w.position(w0 + (wT ? (long) k0 * n + j : (long) j * k + k0)), wT ? n : k,
+                            w.position(w0 + (long) j * k + (long) k0 * cols), cols,
                             p == 0 && !accumulate ? 0f : 1f, (FloatPointer) view(c, 2, cOff + j), n);
                 }
             }
@@ -594,6 +628,15 @@ final class BlasRecurrence implements BufferGemm {
 
         @Override
         public BufferGemm lane() { return BlasRecurrence.this.lane(); }
+    }
+
+    private static final int STORED_LAYOUT = 0, TRANSPOSED_LAYOUT = 1, PANEL_LAYOUT = 2;
+
+    /** The storage pointer behind a registered buffer. */
+    private Pointer base(Buffer b) {
+        int i = index(b);
+        if (i < 0) throw new IllegalStateException("openblas recurrence: a product on a buffer that was not registered");
+        return bases.get(i);
     }
 
     /** Frees the lanes' scratch and unpins every storage of the call. */

@@ -208,27 +208,18 @@ class BlasRecurrenceTest {
     /**
      * The F32 step products through OpenBLAS's small-matrix sgemm (forced on) and the flipped products (forced
      * off) both match the defaults, at shapes that take the small path: four groups of 8 rows on two threads
-     * (the forward's blocks of 128 columns) and one lane of 16, the LSTM backward's k of 1024 in two parts, the
-     * GRU backward and the Elman forward accumulating into C, column blocks with a shorter last one (H = 40),
-     * W1's sizes.
+     * and one lane of 16 or of 64 (its backward's k of 256 in two parts), the LSTM backward's k of 1024 in two parts, the GRU backward and the Elman forward
+     * accumulating into C, panels with a narrower last one (H = 40; H = 250 with the backward's k of 1000 in two
+     * parts, so a part starts inside the last panel), W1's sizes.
      */
     @Test
     void smallMatrixStepProductsMatchTheDefaults() {
-        assertTrue(BlasRecurrence.small(true, 16, 1024, 256, true) && BlasRecurrence.small(true, 16, 256, 1024, false)
-                && BlasRecurrence.small(true, 2, 120, 40, true) && BlasRecurrence.small(true, 2, 40, 120, false),
-                "W1's and the small shapes' step products take the small path");
-        assertTrue(!BlasRecurrence.small(false, 16, 1024, 256, true) && !BlasRecurrence.small(true, 32, 1024, 256, true)
-                && !BlasRecurrence.small(true, 16, 2048, 512, true) && !BlasRecurrence.small(true, 16, 64, 16, true),
-                "off, 32 rows, W2's W_hh, a forward's k under 32: the flipped products");
-        assertTrue(BlasRecurrence.small(true, 16, 16, 64, false), "the backward's k is 4·H: no lower limit there");
-        assertTrue(BlasRecurrence.SMALL_ROWS * BlasRecurrence.SMALL_COLS <= BlasRecurrence.SMALL_TRANSPOSED_C,
-                "a block of C within what OpenBLAS's small kernels take with B transposed");
-        assertEquals(64, BlasRecurrence.smallCols(16, false));               // the forward's blocks: W_hh transposed
-        assertEquals(128, BlasRecurrence.smallCols(8, false));
-        assertEquals(64, BlasRecurrence.smallCols(8, true));                 // the backward's: W_hh as stored
-        for (int m = 1; m <= BlasRecurrence.SMALL_ROWS; m++) {
-            assertTrue(m * BlasRecurrence.smallCols(m, false) <= BlasRecurrence.SMALL_TRANSPOSED_C, m + " rows: a block within 1200 elements");
-        }
+        assertTrue(BlasRecurrence.small(true, 16, 1024, 256) && BlasRecurrence.small(true, 16, 256, 1024)
+                && BlasRecurrence.small(true, 2, 120, 40) && BlasRecurrence.small(true, 2, 40, 120)
+                && BlasRecurrence.small(true, 16, 64, 16) && BlasRecurrence.small(true, 64, 1024, 256)
+                && BlasRecurrence.small(true, 16, 2048, 512), "W1's, W2's and the small shapes' step products take the small path");
+        assertTrue(!BlasRecurrence.small(false, 16, 1024, 256) && !BlasRecurrence.small(true, 65, 1024, 256)
+                && !BlasRecurrence.small(true, 16, 4096, 1024), "off, 65 rows, a W_hh over 2^20 elements: the flipped products");
         assertEquals(2, BlasRecurrence.smallParts(16, 1024, BlasRecurrence.SMALL_COLS));
         assertEquals(1, BlasRecurrence.smallParts(16, 768, BlasRecurrence.SMALL_COLS));
         assertEquals(5, BlasRecurrence.smallParts(16, 4096, BlasRecurrence.SMALL_COLS));
@@ -243,6 +234,40 @@ class BlasRecurrenceTest {
             check(one, CellKind.GRU, false, DType.F32, 5, 12, 40, 45);
             check(one, CellKind.RELU, false, DType.F32, 5, 7, 40, 46);
             check(two, CellKind.GRU, false, DType.F32, 5, 9, 40, 47);
+            check(one, CellKind.LSTM, false, DType.F32, 3, 16, 250, 48);
+            check(one, CellKind.LSTM, true, DType.F32, 3, 64, 64, 49);
+        }
+    }
+
+    /**
+     * The lanes' copies of op(B) in panels of 64 columns: every element of op(B) [k, n] lands at row r of its
+     * column's panel, from B as stored (op(B) itself) and from B transposed, with a narrower last panel (n 200:
+     * 64, 64, 64, 8), from an offset into the source, the views' positions left where they were.
+     */
+    @Test
+    void panelsHoldEveryColumnOfOpBInBlocksOf64() {
+        int k = 5, n = 200, off = 3;
+        for (boolean transposed : new boolean[] {false, true}) {
+            org.bytedeco.javacpp.FloatPointer src = new org.bytedeco.javacpp.FloatPointer(off + (long) k * n);
+            org.bytedeco.javacpp.FloatPointer dst = new org.bytedeco.javacpp.FloatPointer((long) k * n);
+            try {
+                java.nio.FloatBuffer s = src.asBuffer(), d = dst.asBuffer();
+                for (int i = 0; i < off + k * n; i++) s.put(i, i);
+                Pointer sv = new org.bytedeco.javacpp.FloatPointer(src), dv = new org.bytedeco.javacpp.FloatPointer(dst);
+                BlasRecurrence.panels(s, off, sv, transposed, d, dv, k, n);
+                assertEquals(0, sv.position());
+                assertEquals(0, dv.position());
+                for (int r = 0; r < k; r++) {
+                    for (int col = 0; col < n; col++) {
+                        int p = col / 64, w = Math.min(64, n - 64 * p);
+                        float opB = s.get(off + (transposed ? col * k + r : r * n + col));
+                        assertEquals(opB, d.get(64 * p * k + r * w + col % 64), (transposed ? "Bᵀ" : "B") + " r " + r + " col " + col);
+                    }
+                }
+            } finally {
+                src.deallocate();
+                dst.deallocate();
+            }
         }
     }
 
