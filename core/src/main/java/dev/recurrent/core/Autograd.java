@@ -184,13 +184,22 @@ public final class Autograd {
         }
     }
 
-    /** Adds {@code g} into the contiguous window at {@code offset} of the gradient of the node's input 0, in place. */
+    /**
+     * Adds {@code g} into the contiguous window at {@code offset} of the gradient of the node's input 0, in place;
+     * the first such gradient is placed into zeros in one pass ({@code Backend#placed}).
+     */
     private static void addIntoWindow(Map<Node, Tensor> grads, Set<Tensor> owned, Node node, int offset, Tensor g) {
         Tensor in = node.inputs[0];
         Tensor acc = grads.get(node.parents[0]);
-        if (acc == null || !owned.contains(acc)) {
+        if (acc == null) {
+            Tensor fresh = Tensor.wrap(in.backend().placed(g.storage(), in.size(), offset), in.shape());
+            owned.add(fresh);
+            grads.put(node.parents[0], fresh);
+            return;
+        }
+        if (!owned.contains(acc)) {
             Tensor fresh = Tensor.zeros(in.backend(), in.dtype(), in.shape());
-            if (acc != null) fresh.backend().axpy(1.0, acc.storage(), fresh.storage());
+            fresh.backend().axpy(1.0, acc.storage(), fresh.storage());
             owned.add(fresh);
             grads.put(node.parents[0], fresh);
             acc = fresh;

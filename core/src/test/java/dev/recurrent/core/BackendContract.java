@@ -321,6 +321,63 @@ public abstract class BackendContract extends ContractBase {
             Expect.close("axpy leaves x alone " + d, xd, RefArray.of(x.shape(), backend().toDoubleArray(a)), 0, 0);
             backend().copyInto(y, b);
             Expect.close("copyInto " + d, x.f32(), RefArray.of(x.shape(), backend().toDoubleArray(y)), 0, 0);
+            int head = (int) Math.round(Math.abs(alpha) * 3), tail = n % 3;
+            double[] placed = backend().toDoubleArray(backend().placed(a, head + n + tail, head));
+            Expect.isTrue(placed.length == head + n + tail, "placed: " + placed.length + " elements, expected " + (head + n + tail));
+            for (int i = 0; i < placed.length; i++) {
+                double want = i < head || i >= head + n ? 0 : xd.values()[i - head];
+                Expect.isTrue(placed[i] == want, "placed " + d + " (window " + n + " at " + head + " of " + placed.length + ") element " + i + ": " + placed[i] + " vs " + want);
+            }
+            Storage z = backend().full(d, n + 2, 0.25);
+            backend().addInto(z, 1, a);
+            double[] added = backend().toDoubleArray(z);
+            for (int i = 0; i < n + 2; i++) {
+                double want = i == 0 || i == n + 1 ? 0.25 : 0.25 + xd.values()[i - 1];
+                Expect.isTrue(Math.abs(added[i] - want) <= Expect.atol(d) + Expect.rtol(d) * Math.abs(want),
+                        "addInto " + d + " (window " + n + " at 1) element " + i + ": " + added[i] + " vs " + want);
+            }
+        }
+        for (int bad : new int[] {-1, 1}) {
+            Storage a = backend().full(DType.F32, 4, 1);
+            try {
+                backend().placed(a, 4, bad);
+                Expect.isTrue(false, "placed: a window of 4 at " + bad + " of 4 elements must be refused");
+            } catch (IllegalArgumentException e) {
+                Expect.isTrue(e.getMessage().contains("4 elements at offset " + bad), "placed's message names the window: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The memory kernels past the size where a backend may split them over threads (2^18 elements and more):
+     * full (zeros and a value), a window placed into zeros, a slice of the leading axis, each element checked.
+     * A storage of the same size is filled and released before each, so that a backend reusing its block shows
+     * any element the kernel left unwritten.
+     */
+    @Example
+    public void bigMemoryKernels() {
+        int n = 300_001, size = 700_003, at = 123_457;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = i % 1000 - 500.5;
+        for (DType d : DTYPES) {
+            Storage dirty = backend().full(d, size, 2.5);
+            double[] twos = backend().toDoubleArray(dirty);
+            dirty.release();
+            double[] zeros = backend().toDoubleArray(backend().full(d, size, 0.0));
+            backend().full(d, size, -1.0).release();
+            for (int i = 0; i < size; i++) {
+                Expect.isTrue(zeros[i] == 0 && twos[i] == 2.5, "full " + d + " element " + i + ": " + zeros[i] + ", " + twos[i]);
+            }
+            Storage x = backend().fromArray(d, v);
+            double[] placed = backend().toDoubleArray(backend().placed(x, size, at));
+            for (int i = 0; i < size; i++) {
+                double want = i < at || i >= at + n ? 0 : v[i - at];
+                Expect.isTrue(placed[i] == want, "placed " + d + " element " + i + ": " + placed[i] + " vs " + want);
+            }
+            double[] sliced = backend().toDoubleArray(backend().slice(backend().fromArray(d, placed), 1, size, 1, at - 7, n + 9));
+            for (int i = 0; i < n + 9; i++) {
+                Expect.isTrue(sliced[i] == placed[at - 7 + i], "slice " + d + " element " + i + ": " + sliced[i] + " vs " + placed[at - 7 + i]);
+            }
         }
     }
 

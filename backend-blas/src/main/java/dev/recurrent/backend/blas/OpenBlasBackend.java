@@ -13,6 +13,7 @@ import dev.recurrent.core.backend.ScalarOp;
 import dev.recurrent.core.backend.Storage;
 import dev.recurrent.core.backend.UnaryOp;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -142,19 +143,67 @@ public final class OpenBlasBackend implements Backend {
     public Storage full(DType dtype, int size, double value) {
         OpenBlasStorage out = allocate(dtype, size);
         try (OpenBlasStorage.Pin o = out.pin()) {
-            boolean zeroBits = dtype == DType.F32 ? Float.floatToRawIntBits((float) value) == 0
-                    : Double.doubleToRawLongBits(value) == 0;
-            if (zeroBits && size >= MEMSET_MIN) {
-                // +0.0 is all zero bytes in both dtypes. The pointer is fresh (position 0, no other user),
-                // and the static memset leaves its position and limit alone.
-                Pointer.memset(dtype == DType.F32 ? o.floatPointer() : o.doublePointer(), 0, (long) size * dtype.bytes());
-            } else if (dtype == DType.F32) {
-                BufferKernels.fill(o.floats(), size, value);
-            } else {
-                BufferKernels.fill(o.doubles(), size, value);
-            }
+            inParts(size, (p, from, to) -> fill(dtype, o, from, to, value));
         }
         return out;
+    }
+
+    /** {@code [from, to)} of a pinned storage set to {@code value}; zeros by memset. */
+    private static void fill(DType dtype, OpenBlasStorage.Pin o, int from, int to, double value) {
+        int n = to - from;
+        boolean zeroBits = dtype == DType.F32 ? Float.floatToRawIntBits((float) value) == 0
+                : Double.doubleToRawLongBits(value) == 0;
+        if (zeroBits && n >= MEMSET_MIN) {
+            // +0.0 is all zero bytes in both dtypes. Through a byte view of its own (parts run side by side):
+            // the static memset reads a view's position as bytes, whatever the view's element type.
+            Pointer.memset(new BytePointer(dtype == DType.F32 ? o.floatPointer() : o.doublePointer()).position((long) from * dtype.bytes()),
+                    0, (long) n * dtype.bytes());
+        } else if (dtype == DType.F32) {
+            BufferKernels.fill(from == 0 ? o.floats() : o.floats().slice(from, n), n, value);
+        } else {
+            BufferKernels.fill(from == 0 ? o.doubles() : o.doubles().slice(from, n), n, value);
+        }
+    }
+
+    /**
+     * Writes the window once and zeroes the rest, rather than zeroing all and adding into the window: a W1 LSTM
+     * step's output gradient ([2, 50, 32, 256], the window half of it) took 0.43 ms to zero and 0.31 ms to add.
+     */
+    @Override
+    public Storage placed(Storage x, int size, int offset) {
+        Backend.checkWindow(NAME, x, size, offset);
+        try (OpenBlasStorage.Pin px = pin(x)) {
+            DType dtype = x.dtype();
+            OpenBlasStorage out = allocate(dtype, size);
+            int end = offset + x.size();
+            try (OpenBlasStorage.Pin o = out.pin()) {
+                inParts(size, (p, from, to) -> {
+                    if (from < offset) fill(dtype, o, from, Math.min(to, offset), 0.0);
+                    int a = Math.max(from, offset), b = Math.min(to, end);
+                    if (a < b) {
+                        if (dtype == DType.F32) o.floats().put(a, px.floats(), a - offset, b - a);
+                        else o.doubles().put(a, px.doubles(), a - offset, b - a);
+                    }
+                    if (to > end) fill(dtype, o, Math.max(from, end), to, 0.0);
+                });
+            } catch (RuntimeException | Error e) {
+                out.release();
+                throw e;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Memory kernels of at least this many elements (2 MB of F32) are split over the crew: a W1 LSTM step's
+     * output gradient (819,200 elements) and its loss's seed (409,600) are filled by both cores.
+     */
+    static final int SPLIT_MEMORY_ELEMENTS = 1 << 18;
+
+    /** {@code range} over {@code [0, size)}: in one part, or in one per thread when {@link #SPLIT_MEMORY_ELEMENTS} or more. */
+    private void inParts(int size, Crew.Range range) {
+        if (size < SPLIT_MEMORY_ELEMENTS || threads < 2) range.run(0, 0, size);
+        else Crew.shared(threads).runRanges(threads, size, range);
     }
 
     /** Below this many elements a zero fill stays in Java (a JNI call costs about as much as the loop). */
@@ -465,8 +514,18 @@ public final class OpenBlasBackend implements Backend {
         try (OpenBlasStorage.Pin px = pin(x)) {
             OpenBlasStorage out = allocate(x.dtype(), outer * len * inner);
             try (OpenBlasStorage.Pin o = out.pin()) {
-                if (x.dtype() == DType.F32) BufferKernels.slice(px.floats(), outer, n, inner, start, len, o.floats());
-                else BufferKernels.slice(px.doubles(), outer, n, inner, start, len, o.doubles());
+                if (outer == 1) {
+                    // one contiguous run (a slice of the leading axis): split like the other memory kernels
+                    int first = start * inner;
+                    inParts(len * inner, (p, from, to) -> {
+                        if (x.dtype() == DType.F32) o.floats().put(from, px.floats(), first + from, to - from);
+                        else o.doubles().put(from, px.doubles(), first + from, to - from);
+                    });
+                } else if (x.dtype() == DType.F32) {
+                    BufferKernels.slice(px.floats(), outer, n, inner, start, len, o.floats());
+                } else {
+                    BufferKernels.slice(px.doubles(), outer, n, inner, start, len, o.doubles());
+                }
             }
             return out;
         }

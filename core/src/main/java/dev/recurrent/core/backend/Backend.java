@@ -63,6 +63,29 @@ public interface Backend {
         for (Storage s : new Storage[] {head, sum, tail, whole}) s.release();
     }
 
+    /**
+     * A new storage of {@code size} elements (of x's dtype): {@code x} at {@code [offset, offset + x.size())},
+     * zeros elsewhere. The gradient of a contiguous slice when it is the first to reach the sliced tensor
+     * (autograd then adds any later ones into it with {@link #addInto}). The default is {@link #full} and
+     * {@link #addInto}; a backend may write the window once instead of zeroing it and adding into it.
+     *
+     * @throws IllegalArgumentException when the window does not fit in {@code size}
+     */
+    default Storage placed(Storage x, int size, int offset) {
+        checkWindow(name(), x, size, offset);
+        Storage y = full(x.dtype(), size, 0.0);
+        addInto(y, offset, x);
+        return y;
+    }
+
+    /** {@link #placed}'s arguments: the window {@code [offset, offset + x.size())} inside {@code [0, size)}. */
+    static void checkWindow(String backend, Storage x, int size, int offset) {
+        if (offset < 0 || size < 0 || (long) offset + x.size() > size) {
+            throw new IllegalArgumentException(backend + " placed: a window of " + x.size() + " elements at offset " + offset
+                    + " does not fit in " + size + " elements");
+        }
+    }
+
     // ---- elementwise ------------------------------------------------------------------------------
 
     Storage unary(UnaryOp op, Storage x);
