@@ -465,7 +465,18 @@ public final class OpenBlasBackend implements Backend {
                 boolean big = (long) outer * n * inner >= SPLIT_SUM_ELEMENTS;
                 int parts = op == ReduceOp.SUM && outer == 1 && big ? Math.min(threads, inner / SPLIT_SUM_COLUMNS) : 1;
                 int outerParts = outer > 1 && big ? Math.min(threads, outer) : 1;
-                if (parts > 1) {
+                if (op == ReduceOp.SUM && outer == 1 && inner == 1 && n > BufferKernels.SUM_CHUNK && big && threads > 1) {
+                    // A loss (the sum of a whole W1 output, 409,600 elements: 0.5 ms on one thread): the chunks'
+                    // sums side by side, added in order on the caller, to the bit the one-thread result.
+                    double[] sums = new double[(n + BufferKernels.SUM_CHUNK - 1) / BufferKernels.SUM_CHUNK];
+                    Crew.shared(threads).runRanges(threads, sums.length, (p, from, to) -> {
+                        if (f32) BufferKernels.chunkSums(px.floats(), n, from, to, sums);
+                        else BufferKernels.chunkSums(px.doubles(), n, from, to, sums);
+                    });
+                    double total = BufferKernels.addInOrder(sums);
+                    if (f32) o.floats().put(0, (float) total);
+                    else o.doubles().put(0, total);
+                } else if (parts > 1) {
                     // A bias gradient (the column sums of [T·B, G·H]): columns split over the crew, each the
                     // same additions in the same order, so the result is the one-thread result to the bit.
                     Crew.shared(threads).runRanges(parts, inner, (p, from, to) -> {

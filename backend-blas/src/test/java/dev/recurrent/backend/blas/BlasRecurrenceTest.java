@@ -162,6 +162,32 @@ class BlasRecurrenceTest {
     }
 
     /**
+     * A big sum of everything (a loss), its chunks summed on three threads, gives the one-thread result to the
+     * bit, and that result is the sum to within its rounding (values of mixed sign and size, with a short last
+     * chunk: 409,601 elements).
+     */
+    @Test
+    void splitWholeSumsGiveTheOneThreadResult() {
+        OpenBlasBackend one = new OpenBlasBackend(1), three = new OpenBlasBackend(3);
+        java.util.Random r = new java.util.Random(29);
+        for (DType dtype : DType.values()) {
+            double[] v = new double[409_601];
+            for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian() * Math.exp(3 * r.nextGaussian());
+            Storage x1 = one.fromArray(dtype, v), x3 = three.fromArray(dtype, v);
+            double a = one.toDoubleArray(one.reduce(dev.recurrent.core.backend.ReduceOp.SUM, x1, 1, v.length, 1))[0];
+            double b = three.toDoubleArray(three.reduce(dev.recurrent.core.backend.ReduceOp.SUM, x3, 1, v.length, 1))[0];
+            assertEquals(Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b), dtype + ": " + a + " vs " + b);
+            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+            double[] rounded = one.toDoubleArray(x1);
+            for (double x : rounded) exact = exact.add(new java.math.BigDecimal(x));
+            double abs = 0;
+            for (double x : rounded) abs += Math.abs(x);
+            assertTrue(Math.abs(exact.doubleValue() - b) <= (dtype == DType.F32 ? 1e-6 * Math.abs(exact.doubleValue()) : 0) + 1e-12 * abs,
+                    dtype + ": " + b + " against the exact " + exact.doubleValue());
+        }
+    }
+
+    /**
      * Blocks from the cache hold whatever their last storage left, NaN included: every output must be
      * written before it is read (BLAS with beta 0 must not read C; the batch-of-one matrix-vector products
      * too). The cache is first filled with NaN blocks of the sizes these calls ask for.

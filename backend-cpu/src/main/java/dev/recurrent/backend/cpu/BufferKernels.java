@@ -262,6 +262,26 @@ public final class BufferKernels {
         DoubleKernels.reduce(op, x, outer, n, inner, out);
     }
 
+    /** Elements per chunk of {@link #chunkSums}. */
+    public static final int SUM_CHUNK = CHUNK;
+
+    /**
+     * The sums of chunks {@code [c0, c1)} of {@code x[0, n)} into {@code out[c]} (chunk c: elements from
+     * {@code c·SUM_CHUNK}, the last one shorter), for a sum of all of x split over threads: added in order from
+     * zero ({@link #addInOrder}), they are {@link #reduce}'s SUM of the row (outer 1, inner 1) to the bit.
+     */
+    public static void chunkSums(FloatBuffer x, int n, int c0, int c1, double[] out) { FloatKernels.chunkSums(x, n, c0, c1, out); }
+
+    /** F64 {@link #chunkSums(FloatBuffer, int, int, int, double[])}. */
+    public static void chunkSums(DoubleBuffer x, int n, int c0, int c1, double[] out) { DoubleKernels.chunkSums(x, n, c0, c1, out); }
+
+    /** {@code ((0 + s[0]) + s[1]) + ...}: {@link #chunkSums}' results added as the reduce adds them. */
+    public static double addInOrder(double[] s) {
+        double sum = 0;
+        for (double v : s) sum += v;
+        return sum;
+    }
+
     /**
      * {@link #reduce} SUM over the rows of {@code x:[rows, cols]} ({@code outer} 1), for columns
      * {@code [from, to)} only, into {@code out[from, to)}: to the bit the same sums, so that the columns can

@@ -253,6 +253,19 @@ final class FloatKernels {
 
     // SUM with inner == 1: out[o] = x[o*n] + ... + x[o*n + n-1] in double, several short rows per chunk; a long row
     // in chunks of CHUNK from its start, each summed by the loops' sum (eight partial sums), added in order.
+    /**
+     * The sums of chunks {@code [c0, c1)} of the long row {@code x[0, n)} into {@code out[c]}, chunk c being elements
+     * {@code [c·CHUNK, min(n, (c+1)·CHUNK))}, each summed as {@link #reduce} sums it (from zero, eight partial
+     * sums): added to a running sum in order, they are the reduce's SUM of a row longer than CHUNK, to the bit.
+     */
+    static void chunkSums(FloatBuffer x, int n, int c0, int c1, double[] out) {
+        float[][] s = scratch();
+        for (int c = c0; c < c1; c++) {
+            int j = c * CHUNK, m = Math.min(CHUNK, n - j);
+            out[c] = FloatLoops.sum(0, load(x, j, s[0], m), off(x, j, m), m);
+        }
+    }
+
     private static void sumRows(FloatBuffer x, int outer, int n, FloatBuffer out, float[][] s) {
         if (n > CHUNK) {
             for (int o = 0, base = 0; o < outer; o++, base += n) {
