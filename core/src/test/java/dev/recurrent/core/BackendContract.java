@@ -350,7 +350,8 @@ public abstract class BackendContract extends ContractBase {
 
     /**
      * The memory kernels past the size where a backend may split them over threads (2^18 elements and more):
-     * full (zeros and a value), a window placed into zeros, a slice of the leading axis, each element checked.
+     * full (zeros and a value), a window placed into zeros, a slice of the leading axis, a copy (cast to the
+     * same dtype) and copyInto, each element checked.
      * A storage of the same size is filled and released before each, so that a backend reusing its block shows
      * any element the kernel left unwritten.
      */
@@ -374,9 +375,19 @@ public abstract class BackendContract extends ContractBase {
                 double want = i < at || i >= at + n ? 0 : v[i - at];
                 Expect.isTrue(placed[i] == want, "placed " + d + " element " + i + ": " + placed[i] + " vs " + want);
             }
-            double[] sliced = backend().toDoubleArray(backend().slice(backend().fromArray(d, placed), 1, size, 1, at - 7, n + 9));
+            Storage whole = backend().fromArray(d, placed);
+            double[] sliced = backend().toDoubleArray(backend().slice(whole, 1, size, 1, at - 7, n + 9));
             for (int i = 0; i < n + 9; i++) {
                 Expect.isTrue(sliced[i] == placed[at - 7 + i], "slice " + d + " element " + i + ": " + sliced[i] + " vs " + placed[at - 7 + i]);
+            }
+            backend().full(d, size, -1.0).release();
+            double[] copied = backend().toDoubleArray(backend().cast(whole, d));
+            Storage into = backend().full(d, size, -1.0);
+            backend().copyInto(into, whole);
+            double[] copiedInto = backend().toDoubleArray(into);
+            for (int i = 0; i < size; i++) {
+                Expect.isTrue(copied[i] == placed[i] && copiedInto[i] == placed[i],
+                        "cast / copyInto " + d + " element " + i + ": " + copied[i] + ", " + copiedInto[i] + " vs " + placed[i]);
             }
         }
     }

@@ -252,8 +252,7 @@ public final class OpenBlasBackend implements Backend {
             OpenBlasStorage out = allocate(to, n);
             try (OpenBlasStorage.Pin o = out.pin()) {
                 boolean f32 = s.dtype() == DType.F32;
-                if (f32 && to == DType.F32) BufferKernels.copy(x.floats(), o.floats(), n);
-                else if (!f32 && to == DType.F64) BufferKernels.copy(x.doubles(), o.doubles(), n);
+                if (s.dtype() == to) copy(to, x, o, n);
                 else if (f32) BufferKernels.convert(x.floats(), o.doubles(), n);
                 else BufferKernels.convert(x.doubles(), o.floats(), n);
             }
@@ -264,9 +263,17 @@ public final class OpenBlasBackend implements Backend {
     @Override
     public void copyInto(Storage dst, Storage src) {
         try (OpenBlasStorage.Pin d = pin(dst); OpenBlasStorage.Pin s = pin(src)) {
-            if (src.dtype() == DType.F32) BufferKernels.copy(s.floats(), d.floats(), src.size());
-            else BufferKernels.copy(s.doubles(), d.doubles(), src.size());
+            copy(src.dtype(), s, d, src.size());
         }
+    }
+
+    /** {@code dst[0, n) = src[0, n)}, one dtype, in parts over the crew when big (see {@link #inParts}). */
+    private void copy(DType dtype, OpenBlasStorage.Pin src, OpenBlasStorage.Pin dst, int n) {
+        boolean f32 = dtype == DType.F32;
+        inParts(n, (p, from, to) -> {
+            if (f32) dst.floats().put(from, src.floats(), from, to - from);
+            else dst.doubles().put(from, src.doubles(), from, to - from);
+        });
     }
 
     @Override
