@@ -78,9 +78,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
  * two threads, alternating runs: 303-359 ms a step against 367-398.
  * <br>A lane makes its copy on first use, on its own thread: the backward's from W_hh as stored, by bulk copies
  * of 64 elements (0.16 ms for W1 LSTM's 1024 x 256); the forward's is a transpose, by strided {@code ?copy}
- * (0.74 ms; a Java transpose took as long). Two lanes reading one shared copy ran the products 40-60% slower
- * than each reading its own (W1's shapes, two threads side by side), so each lane has one even though the
- * forward's transpose is then made twice.
+ * (0.74 ms standalone, 0.6-1.1 ms in the steps; a Java transpose took about as long). Two lanes reading one
+ * shared copy ran the products 40-60% slower than each reading its own (W1's shapes, two threads side by
+ * side), so each lane has one; the lanes making one transpose together and each copying it into its own
+ * block gained nothing (1.003 of the LSTM forward's time, alternating in one JVM), so each makes its own.
  *
  * <p>Each lane's own weights. When the batch is split over two or more lanes, each lane copies the weights
  * of its flipped products (their B, the same for every step of the call) into a block of its own on first use, on
@@ -378,10 +379,13 @@ final class BlasRecurrence implements BufferGemm {
     }
 
     /** The view for {@code role} (0: A, 1: B, 2: C) of the storage behind {@code b}, at element 0. */
-    private Pointer view(Buffer b, int role) {
+    private Pointer view(Buffer b, int role) { return views.get(registered(b))[role].position(0); }
+
+    /** The index of a registered buffer; a product on any other is a bug in the kernels. */
+    private int registered(Buffer b) {
         int i = index(b);
         if (i < 0) throw new IllegalStateException("openblas recurrence: a product on a buffer that was not registered");
-        return views.get(i)[role].position(0);
+        return i;
     }
 
     @Override
@@ -506,11 +510,7 @@ final class BlasRecurrence implements BufferGemm {
             ownOf = null;
         }
 
-        private Pointer view(Buffer b, int role, long off) {
-            int i = index(b);
-            if (i < 0) throw new IllegalStateException("openblas recurrence: a product on a buffer that was not registered");
-            return views[i][role].position(off);
-        }
+        private Pointer view(Buffer b, int role, long off) { return views[registered(b)][role].position(off); }
 
         private void ensureScratch(long size, boolean f32) {
             if (scratchSize >= size) return;
@@ -633,11 +633,7 @@ final class BlasRecurrence implements BufferGemm {
     private static final int STORED_LAYOUT = 0, TRANSPOSED_LAYOUT = 1, PANEL_LAYOUT = 2;
 
     /** The storage pointer behind a registered buffer. */
-    private Pointer base(Buffer b) {
-        int i = index(b);
-        if (i < 0) throw new IllegalStateException("openblas recurrence: a product on a buffer that was not registered");
-        return bases.get(i);
-    }
+    private Pointer base(Buffer b) { return bases.get(registered(b)); }
 
     /** Frees the lanes' scratch and unpins every storage of the call. */
     private void close() {
