@@ -242,8 +242,9 @@ final class BlasRecurrence implements BufferGemm {
      * {@code [64p, 64p + w)} with {@code w = min(64, n - 64p)}, is a row-major [k, w] block at element
      * {@code 64p·k}, so that a small-matrix product of a block of C reads its B as one contiguous run. B is
      * {@code src} from element {@code srcOff}: op(B) itself, [k, n], unless {@code transposed}, when it is B [n, k]
-     * (op(B) = Bᵀ; each of its rows becomes a column of a panel, by a strided {@code ?copy} through the views
-     * {@code srcP} and {@code dstP} of the same memory, whose positions are restored).
+     * (op(B) = Bᵀ; each of its rows becomes a column of a panel, by a strided {@code ?copy} through
+     * {@code srcP} and {@code dstP}: views of src's and dst's memory at their element 0, as the buffers'
+     * indices are, moved during the copy and put back).
      */
     static void panels(FloatBuffer src, int srcOff, Pointer srcP, boolean transposed, FloatBuffer dst, Pointer dstP, int k, int n) {
         long s0 = srcP.position(), d0 = dstP.position();
@@ -448,13 +449,18 @@ final class BlasRecurrence implements BufferGemm {
             return ownPointer;
         }
 
-        /** Whether the lane's own copy is of these elements, as stored or (W_hh) transposed. */
+        /**
+         * Whether the lane's own copy is of these elements in this layout: as stored, (W_hh) transposed, or
+         * op(B) in panels. The shape is the call's W_hh's, the same for every product of a lane (lanes live for
+         * one call).
+         */
         private boolean owns(Buffer b, long bOff, long length, int layout) {
             return own != null && b == ownOf && bOff == ownOff && length == ownLength && layout == ownLayout;
         }
 
         /** The lane's own copy of op(B) [k, n] in panels ({@link BlasRecurrence#panels}); b is op(B) as stored when {@code opB}, else B [n, k]. */
         private void ownPanels(Buffer b, long bOff, long length, boolean opB, int k, int n) {
+            PANEL_COPIES.incrementAndGet();
             releaseOwn();
             own = backend.allocate(DType.F32, Math.toIntExact(length));
             ownPin = own.pin();
@@ -548,7 +554,9 @@ final class BlasRecurrence implements BufferGemm {
                         (FloatPointer) view(c, 2, cOff), n);
                 return;
             }
-            if (small(smallKernels, m, n, k)) {
+            // Once a lane has panels of this B it keeps them, whatever the rows: a lane whose groups straddle
+            // SMALL_ROWS (64 and 65 rows) would otherwise rebuild its one copy at every switch.
+            if (small(smallKernels, m, n, k) || smallKernels && owns(b, bOff, (long) n * k, PANEL_LAYOUT)) {
                 smallProduct(a, aOff, transA, b, bOff, c, cOff, accumulate, m, n, k);
                 return;
             }
@@ -631,6 +639,9 @@ final class BlasRecurrence implements BufferGemm {
     }
 
     private static final int STORED_LAYOUT = 0, TRANSPOSED_LAYOUT = 1, PANEL_LAYOUT = 2;
+
+    /** For tests: lane copies of op(B) into panels made so far, in this JVM. */
+    static final java.util.concurrent.atomic.AtomicLong PANEL_COPIES = new java.util.concurrent.atomic.AtomicLong();
 
     /** The storage pointer behind a registered buffer. */
     private Pointer base(Buffer b) { return bases.get(registered(b)); }

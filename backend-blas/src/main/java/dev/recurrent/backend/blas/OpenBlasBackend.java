@@ -144,6 +144,9 @@ public final class OpenBlasBackend implements Backend {
         OpenBlasStorage out = allocate(dtype, size);
         try (OpenBlasStorage.Pin o = out.pin()) {
             inParts(size, (p, from, to) -> fill(dtype, o, from, to, value));
+        } catch (RuntimeException | Error e) {
+            out.release();
+            throw e;
         }
         return out;
     }
@@ -195,7 +198,7 @@ public final class OpenBlasBackend implements Backend {
     }
 
     /**
-     * Memory kernels of at least this many elements (2 MB of F32) are split over the crew: a W1 LSTM step's
+     * Memory kernels of at least this many elements (1 MB of F32, 2 MB of F64) are split over the crew: a W1 LSTM step's
      * output gradient (819,200 elements) and its loss's seed (409,600) are filled by both cores.
      */
     static final int SPLIT_MEMORY_ELEMENTS = 1 << 18;
@@ -255,6 +258,9 @@ public final class OpenBlasBackend implements Backend {
                 if (s.dtype() == to) copy(to, x, o, n);
                 else if (f32) BufferKernels.convert(x.floats(), o.doubles(), n);
                 else BufferKernels.convert(x.doubles(), o.floats(), n);
+            } catch (RuntimeException | Error e) {
+                out.release();
+                throw e;
             }
             return out;
         }
@@ -472,10 +478,11 @@ public final class OpenBlasBackend implements Backend {
                 boolean big = (long) outer * n * inner >= SPLIT_SUM_ELEMENTS;
                 int parts = op == ReduceOp.SUM && outer == 1 && big ? Math.min(threads, inner / SPLIT_SUM_COLUMNS) : 1;
                 int outerParts = outer > 1 && big ? Math.min(threads, outer) : 1;
-                if (op == ReduceOp.SUM && outer == 1 && inner == 1 && n > BufferKernels.SUM_CHUNK && big && threads > 1) {
+                int chunk = BufferKernels.sumChunk(x.dtype());
+                if (op == ReduceOp.SUM && outer == 1 && inner == 1 && n > chunk && big && threads > 1) {
                     // A loss (the sum of a whole W1 output, 409,600 elements: 0.5 ms on one thread): the chunks'
                     // sums side by side, added in order on the caller, to the bit the one-thread result.
-                    double[] sums = new double[(n + BufferKernels.SUM_CHUNK - 1) / BufferKernels.SUM_CHUNK];
+                    double[] sums = new double[(n + chunk - 1) / chunk];
                     Crew.shared(threads).runRanges(threads, sums.length, (p, from, to) -> {
                         if (f32) BufferKernels.chunkSums(px.floats(), n, from, to, sums);
                         else BufferKernels.chunkSums(px.doubles(), n, from, to, sums);
@@ -544,6 +551,9 @@ public final class OpenBlasBackend implements Backend {
                 } else {
                     BufferKernels.slice(px.doubles(), outer, n, inner, start, len, o.doubles());
                 }
+            } catch (RuntimeException | Error e) {
+                out.release();
+                throw e;
             }
             return out;
         }

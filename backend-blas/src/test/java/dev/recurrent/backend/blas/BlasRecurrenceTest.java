@@ -298,6 +298,26 @@ class BlasRecurrenceTest {
     }
 
     /**
+     * A lane whose groups straddle {@link BlasRecurrence#SMALL_ROWS} (batch 258 on two threads: groups of 64,
+     * 65, 64 and 65 rows, each thread one of each) makes its panels once a pass and keeps them for its 65-row
+     * products, rather than rebuilding its one copy at every switch of path; the results match the defaults.
+     */
+    @Test
+    void aLaneKeepsItsPanelsWhenItsGroupsStraddleTheRowLimit() {
+        OpenBlasBackend two = new OpenBlasBackend(2, 0, BlockCache.configuredCapacity(), true);
+        for (CellKind kind : new CellKind[] {CellKind.LSTM, CellKind.GRU}) {
+            Inputs in = inputs(two, kind, DType.F32, 6, 258, 16, 61);
+            long before = BlasRecurrence.PANEL_COPIES.get();
+            Storage[] f = two.recurrence(kind, false, in.xp(), in.whh(), in.bhh(), in.init(), 6, 258, 16);
+            long copies = BlasRecurrence.PANEL_COPIES.get() - before;
+            assertTrue(copies >= 1 && copies <= 2, kind + ": " + copies + " panel copies in a forward of two lanes");
+            release(f);
+            in.release();
+            check(two, kind, false, DType.F32, 6, 258, 16, 62);
+        }
+    }
+
+    /**
      * The shared schedule of the steps (backend-cpu's {@code RecurrenceKernels.Groups}) on this backend: W1's
      * batch on two threads is four groups of 8 rows, whose small-matrix products give the same bits on either
      * thread (each reads its own copy of W_hh). With the helper slowed before each of its steps (the schedule's

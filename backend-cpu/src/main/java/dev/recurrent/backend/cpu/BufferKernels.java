@@ -1,5 +1,6 @@
 package dev.recurrent.backend.cpu;
 
+import dev.recurrent.core.DType;
 import dev.recurrent.core.Shape;
 import dev.recurrent.core.backend.BinaryOp;
 import dev.recurrent.core.backend.ReduceOp;
@@ -262,12 +263,12 @@ public final class BufferKernels {
         DoubleKernels.reduce(op, x, outer, n, inner, out);
     }
 
-    /** Elements per chunk of {@link #chunkSums}. */
-    public static final int SUM_CHUNK = CHUNK;
+    /** Elements per chunk of {@link #chunkSums} for a dtype: the chunks of {@link #reduce}'s sum of a long row. */
+    public static int sumChunk(DType dtype) { return dtype == DType.F32 ? FloatKernels.CHUNK : DoubleKernels.CHUNK; }
 
     /**
      * The sums of chunks {@code [c0, c1)} of {@code x[0, n)} into {@code out[c]} (chunk c: elements from
-     * {@code c·SUM_CHUNK}, the last one shorter), for a sum of all of x split over threads: added in order from
+     * {@code c·sumChunk(F32)}, the last one shorter), for a sum of all of x split over threads: added in order from
      * zero ({@link #addInOrder}), they are {@link #reduce}'s SUM of the row (outer 1, inner 1) to the bit.
      */
     public static void chunkSums(FloatBuffer x, int n, int c0, int c1, double[] out) { FloatKernels.chunkSums(x, n, c0, c1, out); }

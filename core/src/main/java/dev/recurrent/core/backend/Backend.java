@@ -67,14 +67,20 @@ public interface Backend {
      * A new storage of {@code size} elements (of x's dtype): {@code x} at {@code [offset, offset + x.size())},
      * zeros elsewhere. The gradient of a contiguous slice when it is the first to reach the sliced tensor
      * (autograd then adds any later ones into it with {@link #addInto}). The default is {@link #full} and
-     * {@link #addInto}; a backend may write the window once instead of zeroing it and adding into it.
+     * {@link #addInto} (so a -0.0 of x comes out +0.0, as zeros plus x); a backend may write the window once
+     * instead of zeroing it and adding into it.
      *
      * @throws IllegalArgumentException when the window does not fit in {@code size}
      */
     default Storage placed(Storage x, int size, int offset) {
         checkWindow(name(), x, size, offset);
         Storage y = full(x.dtype(), size, 0.0);
-        addInto(y, offset, x);
+        try {
+            addInto(y, offset, x);
+        } catch (RuntimeException | Error e) {
+            y.release();
+            throw e;
+        }
         return y;
     }
 
