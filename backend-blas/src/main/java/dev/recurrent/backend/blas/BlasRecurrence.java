@@ -461,17 +461,10 @@ final class BlasRecurrence implements BufferGemm {
         /** The lane's own copy of op(B) [k, n] in panels ({@link BlasRecurrence#panels}); b is op(B) as stored when {@code opB}, else B [n, k]. */
         private void ownPanels(Buffer b, long bOff, long length, boolean opB, int k, int n) {
             PANEL_COPIES.incrementAndGet();
-            releaseOwn();
-            own = backend.allocate(DType.F32, Math.toIntExact(length));
-            ownPin = own.pin();
-            ownPointer = ownPin.floatPointer();
-            ownView = OpenBlasBackend.fresh(ownPointer);
+            allocateOwn(length, true);
             panels((FloatBuffer) b, Math.toIntExact(bOff), OpenBlasBackend.fresh(base(b)), !opB, ownPin.floats(),
                     OpenBlasBackend.fresh(ownPointer), k, n);
-            ownOf = b;
-            ownOff = bOff;
-            ownLength = length;
-            ownLayout = PANEL_LAYOUT;
+            filledOwn(b, bOff, length, PANEL_LAYOUT);
         }
 
         /**
@@ -479,18 +472,28 @@ final class BlasRecurrence implements BufferGemm {
          * {@code transposed} (W_hh [laneTransposedRows, laneTransposedCols] into its transpose).
          */
         private void own(Buffer b, long bOff, long length, boolean f32, boolean transposed) {
+            allocateOwn(length, f32);
+            // ?copy, not Pointer.memcpy: memcpy reads a view's position as bytes, these views count elements.
+            if (transposed) BlasRecurrence.transpose(view(b, 1, bOff), ownPointer, laneTransposedRows, laneTransposedCols);
+            else OpenBlasBackend.copy(Math.toIntExact(length), view(b, 1, bOff), ownPointer);
+            filledOwn(b, bOff, length, transposed ? TRANSPOSED_LAYOUT : STORED_LAYOUT);
+        }
+
+        /** Replaces the lane's own block with a new, pinned one of {@code length} elements and its views, for the caller to fill. */
+        private void allocateOwn(long length, boolean f32) {
             releaseOwn();
             own = backend.allocate(f32 ? DType.F32 : DType.F64, Math.toIntExact(length));
             ownPin = own.pin();
             ownPointer = f32 ? ownPin.floatPointer() : ownPin.doublePointer();
             ownView = OpenBlasBackend.fresh(ownPointer);
-            // ?copy, not Pointer.memcpy: memcpy reads a view's position as bytes, these views count elements.
-            if (transposed) BlasRecurrence.transpose(view(b, 1, bOff), ownPointer, laneTransposedRows, laneTransposedCols);
-            else OpenBlasBackend.copy(Math.toIntExact(length), view(b, 1, bOff), ownPointer);
+        }
+
+        /** Records what the filled block holds ({@link #owns}): set only once it is filled, so a failed fill holds nothing. */
+        private void filledOwn(Buffer b, long bOff, long length, int layout) {
             ownOf = b;
             ownOff = bOff;
             ownLength = length;
-            ownLayout = transposed ? TRANSPOSED_LAYOUT : STORED_LAYOUT;
+            ownLayout = layout;
         }
 
         /** B of a matrix-vector product: the lane's transpose of W_hh when it is that buffer, else B as stored. */

@@ -183,10 +183,7 @@ public final class OpenBlasBackend implements Backend {
                 inParts(size, (p, from, to) -> {
                     if (from < offset) fill(dtype, o, from, Math.min(to, offset), 0.0);
                     int a = Math.max(from, offset), b = Math.min(to, end);
-                    if (a < b) {
-                        if (dtype == DType.F32) o.floats().put(a, px.floats(), a - offset, b - a);
-                        else o.doubles().put(a, px.doubles(), a - offset, b - a);
-                    }
+                    if (a < b) put(dtype, o, a, px, a - offset, b - a);
                     if (to > end) fill(dtype, o, Math.max(from, end), to, 0.0);
                 });
             } catch (RuntimeException | Error e) {
@@ -275,11 +272,13 @@ public final class OpenBlasBackend implements Backend {
 
     /** {@code dst[0, n) = src[0, n)}, one dtype, in parts over the crew when big (see {@link #inParts}). */
     private void copy(DType dtype, OpenBlasStorage.Pin src, OpenBlasStorage.Pin dst, int n) {
-        boolean f32 = dtype == DType.F32;
-        inParts(n, (p, from, to) -> {
-            if (f32) dst.floats().put(from, src.floats(), from, to - from);
-            else dst.doubles().put(from, src.doubles(), from, to - from);
-        });
+        inParts(n, (p, from, to) -> put(dtype, dst, from, src, from, to - from));
+    }
+
+    /** {@code dst[at, at + n) = src[from, from + n)} by absolute bulk put (no buffer state: parts may run side by side). */
+    private static void put(DType dtype, OpenBlasStorage.Pin dst, int at, OpenBlasStorage.Pin src, int from, int n) {
+        if (dtype == DType.F32) dst.floats().put(at, src.floats(), from, n);
+        else dst.doubles().put(at, src.doubles(), from, n);
     }
 
     @Override
@@ -542,10 +541,7 @@ public final class OpenBlasBackend implements Backend {
                 if (outer == 1) {
                     // one contiguous run (a slice of the leading axis): split like the other memory kernels
                     int first = start * inner;
-                    inParts(len * inner, (p, from, to) -> {
-                        if (x.dtype() == DType.F32) o.floats().put(from, px.floats(), first + from, to - from);
-                        else o.doubles().put(from, px.doubles(), first + from, to - from);
-                    });
+                    inParts(len * inner, (p, from, to) -> put(x.dtype(), o, from, px, first + from, to - from));
                 } else if (x.dtype() == DType.F32) {
                     BufferKernels.slice(px.floats(), outer, n, inner, start, len, o.floats());
                 } else {

@@ -247,20 +247,19 @@ final class DoubleKernels {
      */
     static void chunkSums(DoubleBuffer x, int n, int c0, int c1, double[] out) {
         double[][] s = scratch();
-        for (int c = c0; c < c1; c++) {
-            int j = c * CHUNK, m = Math.min(CHUNK, n - j);
-            out[c] = DoubleLoops.sum(0, load(x, j, s[0], m), off(x, j, m), m);
-        }
+        for (int c = c0; c < c1; c++) out[c] = chunkSum(x, c * CHUNK, Math.min(CHUNK, n - c * CHUNK), s[0]);
+    }
+
+    /** {@code x[i, i + m)} (m at most CHUNK) summed from zero by the loops' sum, through {@code scratch}. */
+    private static double chunkSum(DoubleBuffer x, int i, int m, double[] scratch) {
+        return DoubleLoops.sum(0, load(x, i, scratch, m), off(x, i, m), m);
     }
 
     private static void sumRows(DoubleBuffer x, int outer, int n, DoubleBuffer out, double[][] s) {
         if (n > CHUNK) {
             for (int o = 0, base = 0; o < outer; o++, base += n) {
                 double sum = 0;
-                for (int j = 0; j < n; j += CHUNK) {
-                    int m = Math.min(CHUNK, n - j);
-                    sum = DoubleLoops.sum(sum, load(x, base + j, s[0], m), off(x, base + j, m), m);
-                }
+                for (int j = 0; j < n; j += CHUNK) sum += chunkSum(x, base + j, Math.min(CHUNK, n - j), s[0]);
                 out.put(o, sum);
             }
             return;
